@@ -1,0 +1,319 @@
+"""Building the SQLite database from ``data/`` (and keeping operator imports across rebuilds).
+
+The database is always built into a temporary file next to the target and moved into place in one
+step, so a crash mid-build never leaves a half-built database behind. Records an operator imported
+with ``netzwerkbot db import`` live in the ``imports`` table; a rebuild copies them over and applies
+them on top of the bundled data, so updating ``data/`` never loses an import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+import yaml
+
+from .catalog import Catalog
+from .placenames import Place, derive_places, district_core, read_postcodes, short_name
+from .records import validate_records
+from .textnorm import fold
+
+SCHEMA_VERSION = 1
+SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
+
+
+class BuildError(RuntimeError):
+    """The bundled data is inconsistent; the message says which file and record."""
+
+
+@dataclass
+class BuildReport:
+    networks: int = 0
+    imported: int = 0
+    postcodes: int = 0
+    places: int = 0
+    unplaced: list[str] = field(default_factory=list)
+    placed_by: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    size_bytes: int = 0
+
+
+def source_fingerprint(data_dir: Path) -> str:
+    """A hash of every source file, stored in the database to tell when it is older than its sources."""
+    digest = hashlib.sha256()
+    for name in SOURCE_FILES:
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    digest.update(str(SCHEMA_VERSION).encode())
+    return digest.hexdigest()
+
+
+def load_bundled_records(data_dir: Path, catalog: Catalog) -> list[dict]:
+    raw = yaml.safe_load((data_dir / "networks.yaml").read_text(encoding="utf-8"))
+    records, problems = validate_records(enumerate(raw["networks"], start=1), catalog.vocabulary())
+    if problems:
+        listed = "; ".join(str(p) for p in problems[:10])
+        raise BuildError(f"{data_dir / 'networks.yaml'}: {len(problems)} Fehler: {listed}")
+    return records
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["states"].create({"code": str, "name": str, "official": str, "capital": str, "aliases": str,
+                         "lat": float, "lon": float}, pk="code")
+    db["districts"].create({"name": str, "core": str, "state": str, "code": str, "lat": float, "lon": float,
+                            "is_city": int}, pk="code")
+    db["places"].create({"id": int, "name": str, "key": str, "short_key": str, "state": str, "district": str,
+                         "district_code": str, "parent": str, "lat": float, "lon": float, "size": int,
+                         "postcodes": str}, pk="id")
+    db["postcodes"].create({"postcode": str, "place": str, "state": str, "district": str, "district_code": str,
+                            "lat": float, "lon": float, "is_main": int})
+    db["networks"].create({
+        "id": str, "name": str, "aliases": str, "kind": str, "status": str, "status_note": str,
+        "organisation": str, "website": str, "address": str, "office_contact": str, "founded": str,
+        "profile": str, "facts": str, "sources": str, "unconfirmed": str, "as_of": str,
+        "states": str, "districts": str, "towns": str, "topics": str, "sectors": str,
+        "lat": float, "lon": float, "placed_by": str, "origin": str,
+    }, pk="id")
+    db["network_regions"].create({"network_id": str, "kind": str, "name": str, "key": str, "state": str},
+                                 foreign_keys=[("network_id", "networks", "id")])
+    db["network_topics"].create({"network_id": str, "kind": str, "name": str},
+                                foreign_keys=[("network_id", "networks", "id")])
+    db["network_awards"].create({"network_id": str, "year": int, "award": str, "note": str},
+                                foreign_keys=[("network_id", "networks", "id")])
+    db["award_events"].create({"year": int, "award": str, "event": str, "date": str, "place": str,
+                               "presented_by": str, "winners_total": int, "applicants": int, "notes": str,
+                               "hinweis": str, "sources": str, "as_of": str}, pk=("year", "award"))
+    db["imports"].create({"id": str, "record": str, "imported_at": str, "source": str}, pk="id")
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    db["postcodes"].create_index(["postcode"])
+    db["postcodes"].create_index(["place"])
+    db["places"].create_index(["key"])
+    db["places"].create_index(["short_key"])
+    db["districts"].create_index(["core"])
+    db["networks"].create_index(["lat", "lon"])
+    db["network_regions"].create_index(["kind", "key"])
+    db["network_regions"].create_index(["kind", "name"])
+    db["network_regions"].create_index(["network_id"])
+    db["network_topics"].create_index(["kind", "name"])
+    db["network_topics"].create_index(["network_id"])
+    db["network_awards"].create_index(["year"])
+    db["network_awards"].create_index(["network_id"])
+    db["networks"].enable_fts(["name", "aliases", "profile", "topics", "sectors"], tokenize="unicode61 remove_diacritics 2")
+
+
+def write_gazetteer(db: sqlite_utils.Database, data_dir: Path, catalog: Catalog) -> tuple[list[Place], int]:
+    rows = read_postcodes(data_dir / "gazetteer" / "postcodes_de.tsv")
+    places, main_place = derive_places(rows)
+    db["postcodes"].insert_all(
+        ({"postcode": r.postcode, "place": r.place, "state": r.state, "district": r.district,
+          "district_code": r.district_code, "lat": r.lat, "lon": r.lon,
+          "is_main": int(main_place.get(r.postcode) == r.place)} for r in rows), batch_size=5000)
+    db["places"].insert_all(
+        ({"id": i, "name": p.name, "key": fold(p.name),
+          "short_key": fold(p.name[len(p.parent) + 1:] if p.parent else short_name(p.name)),
+          "state": p.state, "district": p.district, "district_code": p.district_code, "parent": p.parent,
+          "lat": p.lat, "lon": p.lon, "size": p.size, "postcodes": ",".join(sorted(p.postcodes))}
+         for i, p in enumerate(places, start=1)), batch_size=5000)
+    by_district: dict[str, list] = {}
+    for r in rows:
+        by_district.setdefault(r.district_code, []).append(r)
+    db["districts"].insert_all(
+        {"name": rs[0].district, "core": district_core(rs[0].district), "state": rs[0].state, "code": code,
+         "lat": round(sum(r.lat for r in rs) / len(rs), 4), "lon": round(sum(r.lon for r in rs) / len(rs), 4),
+         "is_city": int(rs[0].district.startswith("Stadt "))}
+        for code, rs in by_district.items() if code)
+    by_state: dict[str, list] = {}
+    for r in rows:
+        by_state.setdefault(r.state, []).append(r)
+    db["states"].insert_all(
+        {"code": s.code, "name": s.name, "official": s.official, "capital": s.capital,
+         "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
+         "lat": round(sum(r.lat for r in by_state[s.name]) / len(by_state[s.name]), 4),
+         "lon": round(sum(r.lon for r in by_state[s.name]) / len(by_state[s.name]), 4)}
+        for s in catalog.states)
+    return places, len({r.postcode for r in rows})
+
+
+class Placer:
+    """Finds coordinates and districts for a network's towns and districts from the gazetteer."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.places_by_key: dict[str, list[dict]] = {}
+        for row in db.query("select name, key, short_key, state, district, district_code, parent, lat, lon, size from places"):
+            self.places_by_key.setdefault(row["key"], []).append(row)
+        self.short: dict[str, list[dict]] = {}
+        for rows in self.places_by_key.values():
+            for row in rows:
+                if not row["parent"]:
+                    self.short.setdefault(row["short_key"], []).append(row)
+        self.districts = {}
+        for row in db.query("select * from districts"):
+            self.districts.setdefault((row["core"], row["state"]), row)
+            self.districts.setdefault((row["core"], None), row)
+
+    def district(self, name: str, states: list[str]) -> dict | None:
+        core = district_core(name)
+        for state in states:
+            if (core, state) in self.districts:
+                return self.districts[(core, state)]
+        return None
+
+    def town(self, name: str, states: list[str], district_codes: set[str]) -> dict | None:
+        key = fold(name)
+        attempts = (
+            self.places_by_key.get(key),
+            self.places_by_key.get(key.replace("st ", "sankt ", 1) if key.startswith("st ") else ""),
+            self.short.get(key),
+            self.short.get(fold(short_name(name))),
+            self.places_by_key.get(fold(name.split("-")[0])),  # "Berlin-Adlershof" -> Berlin
+        )
+        for candidates in attempts:
+            candidates = [c for c in candidates or [] if c["state"] in states or not states]
+            if candidates:
+                return max(candidates, key=lambda c: (c["district_code"] in district_codes, not c["parent"], c["size"]))
+        return None
+
+
+def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[str, str], placer: Placer,
+                   report: BuildReport) -> None:
+    """Insert (or replace) networks with their regions, topics and awards."""
+    networks, regions, topics, awards = [], [], [], []
+    ids = [r["id"] for r in records]
+    for table in ("network_regions", "network_topics", "network_awards"):
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            db.execute(f"delete from {table} where network_id in ({','.join('?' * len(part))})", part)
+    for rec in records:
+        nid, states = rec["id"], rec["states"]
+        lat = lon = None
+        placed_by = None
+        district_codes = set()
+        for state in states:
+            regions.append({"network_id": nid, "kind": "state", "name": state, "key": fold(state), "state": state})
+        for name in rec["districts"]:
+            district = placer.district(name, states)
+            if district:
+                district_codes.add(district["code"])
+            regions.append({"network_id": nid, "kind": "district", "name": district["name"] if district else name,
+                            "key": district_core(name), "state": district["state"] if district else states[0]})
+        for i, town in enumerate(rec["towns"]):
+            place = placer.town(town, states, district_codes)
+            regions.append({"network_id": nid, "kind": "town", "name": town,
+                            "key": fold(place["parent"] or place["name"]) if place else fold(town),
+                            "state": place["state"] if place else states[0]})
+            if place:
+                if place["district_code"] not in district_codes:
+                    # the town's district is part of the network's region too (for district questions)
+                    regions.append({"network_id": nid, "kind": "district", "name": place["district"],
+                                    "key": district_core(place["district"]), "state": place["state"]})
+                    district_codes.add(place["district_code"])
+                if lat is None:
+                    lat, lon, placed_by = place["lat"], place["lon"], ("town" if i == 0 else "town2")
+        if lat is None and district_codes:
+            first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
+            lat, lon, placed_by = first["lat"], first["lon"], "district"
+        if lat is None:
+            report.unplaced.append(nid)
+            placed_by = "state"
+        report.placed_by[placed_by] = report.placed_by.get(placed_by, 0) + 1
+        for kind in ("topics", "sectors"):
+            for name in rec[kind]:
+                topics.append({"network_id": nid, "kind": kind[:-1], "name": name})
+        for award in rec["awards"]:
+            awards.append({"network_id": nid, "year": award["year"], "award": award["award"],
+                           "note": award.get("note")})
+        networks.append({
+            "id": nid, "name": rec["name"], "aliases": json.dumps(rec["aliases"], ensure_ascii=False),
+            "kind": rec.get("kind"), "status": rec.get("status"), "status_note": rec.get("status_note"),
+            "organisation": rec.get("organisation"), "website": rec.get("website"), "address": rec.get("address"),
+            "office_contact": rec.get("office_contact"),
+            "founded": None if rec.get("founded") is None else str(rec["founded"]),
+            "profile": rec.get("profile"), "facts": json.dumps(rec["facts"], ensure_ascii=False),
+            "sources": json.dumps(rec["sources"], ensure_ascii=False),
+            "unconfirmed": json.dumps(rec["unconfirmed"], ensure_ascii=False), "as_of": rec.get("as_of"),
+            "states": json.dumps(states, ensure_ascii=False), "districts": json.dumps(rec["districts"], ensure_ascii=False),
+            "towns": json.dumps(rec["towns"], ensure_ascii=False),
+            "topics": " | ".join(rec["topics"]), "sectors": " | ".join(rec["sectors"]),
+            "lat": lat, "lon": lon, "placed_by": placed_by, "origin": origin.get(nid, "bundled"),
+        })
+    db["networks"].upsert_all(networks, pk="id", batch_size=2000)
+    db["network_regions"].insert_all(regions, batch_size=5000)
+    db["network_topics"].insert_all(topics, batch_size=5000)
+    db["network_awards"].insert_all(awards, batch_size=5000)
+
+
+def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
+    raw = yaml.safe_load((data_dir / "awards.yaml").read_text(encoding="utf-8"))["awards"]
+    db["award_events"].insert_all(
+        {"year": a["year"], "award": a["award"], "event": a.get("event"), "date": a.get("date"),
+         "place": a.get("place"), "presented_by": a.get("presented_by"), "winners_total": a.get("winners_total"),
+         "applicants": a.get("applicants"), "notes": a.get("notes"), "hinweis": a.get("hinweis"),
+         "sources": json.dumps(a.get("sources") or [], ensure_ascii=False), "as_of": a.get("as_of")}
+        for a in raw)
+
+
+def read_imports(db_path: Path) -> list[dict]:
+    """Imported rows of an existing database (to carry them into a rebuild); [] if unreadable."""
+    if not db_path.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            return [{"id": i, "record": r, "imported_at": t, "source": s}
+                    for i, r, t, s in conn.execute("select id, record, imported_at, source from imports")]
+    except sqlite3.Error:
+        return []
+
+
+def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None) -> BuildReport:
+    """Build the database at ``db_path`` from ``data_dir``; keep earlier imports; replace atomically."""
+    started = time.perf_counter()
+    catalog = catalog or Catalog.load(data_dir)
+    report = BuildReport()
+    records = load_bundled_records(data_dir, catalog)
+    imports = read_imports(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        conn.execute("pragma journal_mode = off")
+        conn.execute("pragma synchronous = off")
+        with conn:
+            create_schema(db)
+            places, report.postcodes = write_gazetteer(db, data_dir, catalog)
+            report.places = len(places)
+            placer = Placer(db)
+            write_networks(db, records, {}, placer, report)
+            if imports:
+                imported = [json.loads(row["record"]) for row in imports]
+                write_networks(db, imported, {r["id"]: "import" for r in imported}, placer, BuildReport())
+                db["imports"].insert_all(imports)
+            write_award_events(db, data_dir)
+            create_indexes(db)
+            db["meta"].insert_all([
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                {"key": "source_fingerprint", "value": source_fingerprint(data_dir)},
+                {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
+                {"key": "data_as_of", "value": max((r.get("as_of") or "" for r in records), default="")},
+            ])
+        report.networks = db["networks"].count
+        report.imported = len(imports)
+        conn.execute("pragma journal_mode = delete")
+        conn.close()
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - started
+    report.size_bytes = db_path.stat().st_size
+    return report

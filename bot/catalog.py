@@ -1,0 +1,86 @@
+"""The hand-written vocabularies in ``data/``: states, topics and sectors, and the award events.
+
+These are small, fixed tables that understanding, validation and answering all need; they are read
+once from YAML and kept in memory (the store keeps a copy too, so the database is self-contained).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .records import Vocabulary
+from .textnorm import fold, fold_compact
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    name: str
+    official: str
+    capital: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    name: str
+    kind: str  # "topic" (field of action) or "sector"
+    words: tuple[str, ...]
+    parent: str | None = None
+
+
+@dataclass
+class Catalog:
+    states: list[State]
+    topics: list[Topic]
+    data_dir: Path = field(default=Path("."))
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Catalog":
+        raw_states = yaml.safe_load((data_dir / "states.yaml").read_text(encoding="utf-8"))["states"]
+        states = [
+            State(s["code"], s["name"], s["official"], s["capital"], tuple(dict.fromkeys([s["name"], *s["aliases"]])))
+            for s in raw_states
+        ]
+        raw_topics = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
+        topics = [Topic(t["code"], t["name"], "topic", tuple(t["words"]), t.get("parent")) for t in raw_topics["topics"]]
+        topics += [Topic(t["code"], t["name"], "sector", tuple(t["words"])) for t in raw_topics["sectors"]]
+        return cls(states, topics, data_dir)
+
+    @cached_property
+    def state_by_name(self) -> dict[str, State]:
+        return {s.name: s for s in self.states}
+
+    @cached_property
+    def state_by_code(self) -> dict[str, State]:
+        return {s.code: s for s in self.states}
+
+    @cached_property
+    def topic_by_code(self) -> dict[str, Topic]:
+        return {t.code: t for t in self.topics}
+
+    @cached_property
+    def topic_by_name(self) -> dict[tuple[str, str], Topic]:
+        return {(t.kind, t.name): t for t in self.topics}
+
+    def vocabulary(self) -> Vocabulary:
+        """What imported records may name: states by any alias (except ambiguous 2-letter codes), topics, sectors."""
+        aliases = {}
+        for state in self.states:
+            for alias in (state.name, state.official, *state.aliases):
+                aliases[fold_compact(alias)] = state.name
+        return Vocabulary(
+            states=aliases,
+            topics={t.name for t in self.topics if t.kind == "topic" and t.parent is None},
+            sectors={t.name for t in self.topics if t.kind == "sector"},
+        )
+
+
+def state_aliases_folded(catalog: Catalog) -> dict[str, str]:
+    """folded alias -> state name; used by understanding for exact matching."""
+    return {fold(alias): state.name for state in catalog.states for alias in state.aliases}

@@ -1,0 +1,48 @@
+"""Text folding shared by the store (at build time) and understanding (at question time).
+
+Both sides must fold text in exactly the same way, or an index built from "Thüringen" would never
+meet a user who types "thueringen". Folding casefolds, writes umlauts and ß as ae/oe/ue/ss (the way
+Germans type without a German keyboard), drops other accents, and turns punctuation into spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text: str) -> str:
+    """Remove control characters and bidi overrides, normalise Unicode (NFC) and whitespace."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching: ``"Groß-Beeren Straße!"`` -> ``"gross beeren strasse"``."""
+    text = unicodedata.normalize("NFC", text or "").casefold().translate(_UMLAUTS)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.split(text)).strip()
+
+
+def fold_compact(text: str) -> str:
+    """Fold and drop all spaces, so "Sachsen Anhalt", "Sachsen-Anhalt" and "SachsenAnhalt" are equal."""
+    return fold(text).replace(" ", "")
+
+
+def tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    """Make a stable id in the form the research data uses (lowercase ASCII, ae/oe/ue/ss, hyphens)."""
+    slug = _SLUG.sub("-", fold(text)).strip("-")
+    return slug[:max_len].rstrip("-")
