@@ -108,7 +108,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["network_topics"].create_index(["network_id"])
     db["network_awards"].create_index(["year"])
     db["network_awards"].create_index(["network_id"])
-    db["networks"].enable_fts(["name", "aliases", "profile", "topics", "sectors"], tokenize="unicode61 remove_diacritics 2")
+    db["networks"].enable_fts(["name", "aliases", "profile", "topics", "sectors"], tokenize="unicode61 remove_diacritics 2",
+                                  create_triggers=True)
 
 
 def write_gazetteer(db: sqlite_utils.Database, data_dir: Path, catalog: Catalog) -> tuple[list[Place], int]:

@@ -1,0 +1,144 @@
+"""``netzwerkbot db import`` and ``db export``: operator data in and out, all or nothing.
+
+An import validates every row first and reports every problem with its row number. Only a file
+without problems is written, in one SQLite transaction: networks are upserted by id and the
+validated records are kept in the ``imports`` table so a later rebuild from ``data/`` re-applies
+them. A crash or kill at any point leaves the database exactly as it was (SQLite rolls back an
+unfinished transaction when the file is next opened).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+import yaml
+
+from .build import BuildReport, Placer, write_networks
+from .catalog import Catalog
+from .records import ALL_FIELDS, RowProblem, read_rows, to_flat_row, validate_records
+from .store import _open_checked
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# A hook for tests: called between batches inside the transaction (e.g. to simulate a crash).
+_between_batches = None
+BATCH = 500
+
+
+def import_file(db_path: Path, path: Path, catalog: Catalog, fmt: str | None = None, dry_run: bool = False) -> ImportResult:
+    rows = read_rows(path, fmt)
+    records, problems = validate_records(rows, catalog.vocabulary())
+    result = ImportResult(rows=len(rows), problems=problems, dry_run=dry_run)
+    conn = _open_checked(db_path)
+    try:
+        existing = {r[0] for r in conn.execute("select id from networks")}
+        result.added = [r["id"] for r in records if r["id"] not in existing]
+        result.updated = [r["id"] for r in records if r["id"] in existing]
+        if problems or dry_run or not records:
+            return result
+        db = sqlite_utils.Database(conn)
+        placer = Placer(db)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with db.atomic():  # one transaction: every row or none
+            for start in range(0, len(records), BATCH):
+                batch = records[start:start + BATCH]
+                for rec in batch:
+                    rec["as_of"] = rec.get("as_of") or now[:10]
+                write_networks(db, batch, {r["id"]: "import" for r in batch}, placer, BuildReport())
+                db["imports"].upsert_all(
+                    ({"id": r["id"], "record": json.dumps(r, ensure_ascii=False), "imported_at": now,
+                      "source": path.name} for r in batch), pk="id")
+                if _between_batches:
+                    _between_batches(start)
+    except sqlite3.OperationalError as exc:
+        raise OSError(f"Import in {db_path} fehlgeschlagen: {exc}") from None
+    finally:
+        conn.close()
+    return result
+
+
+def export_records(db_path: Path, fmt: str) -> str:
+    """All networks as CSV, JSON or YAML in the import format (so an export can be re-imported)."""
+    conn = _open_checked(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        records = []
+        for row in conn.execute("select * from networks order by id"):
+            rec = {
+                "id": row["id"], "name": row["name"], "aliases": json.loads(row["aliases"]), "kind": row["kind"],
+                "status": row["status"], "status_note": row["status_note"], "states": json.loads(row["states"]),
+                "districts": json.loads(row["districts"]), "towns": json.loads(row["towns"]),
+                "organisation": row["organisation"], "website": row["website"], "address": row["address"],
+                "office_contact": row["office_contact"],
+                "founded": int(row["founded"]) if row["founded"] and row["founded"].isdigit() else row["founded"],
+                "topics": [t for t in (row["topics"] or "").split(" | ") if t],
+                "sectors": [t for t in (row["sectors"] or "").split(" | ") if t],
+                "profile": row["profile"], "facts": json.loads(row["facts"]),
+                "awards": [{k: v for k, v in dict(a).items() if v is not None} for a in conn.execute(
+                    "select year, award, note from network_awards where network_id = ? order by year", [row["id"]])],
+                "sources": json.loads(row["sources"]), "unconfirmed": json.loads(row["unconfirmed"]),
+                "as_of": row["as_of"],
+            }
+            records.append({k: v for k, v in rec.items() if v is not None})
+    finally:
+        conn.close()
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump({"networks": records}, allow_unicode=True, sort_keys=False, width=110)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(ALL_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for rec in records:
+            writer.writerow(to_flat_row(rec))
+        return out.getvalue()
+    raise ValueError(f"unbekanntes Format {fmt!r}")
+
+
+def check_database(db_path: Path) -> list[str]:
+    """Consistency problems: duplicates, networks without coordinates, unknown states, dangling awards."""
+    conn = _open_checked(db_path)
+    problems = []
+    try:
+        for name, ids in conn.execute(
+                "select lower(name), group_concat(id, ', ') from networks group by lower(name) having count(*) > 1"):
+            problems.append(f"Doppelter Name {name!r}: {ids}")
+        for (nid,) in conn.execute("select id from networks where lat is null order by id"):
+            problems.append(f"Ohne Koordinaten (nur Bundesland bekannt): {nid}")
+        for nid, state in conn.execute(
+                "select network_id, name from network_regions where kind = 'state' "
+                "and name not in (select name from states)"):
+            problems.append(f"Unbekanntes Bundesland {state!r} bei {nid}")
+        for nid, year, award in conn.execute(
+                "select network_id, year, award from network_awards a where not exists "
+                "(select 1 from award_events e where e.year = a.year and e.award = a.award)"):
+            problems.append(f"Preis ohne Ereignis: {nid} {year} {award!r}")
+        for (nid,) in conn.execute(
+                "select network_id from network_awards where network_id not in (select id from networks)"):
+            problems.append(f"Preis verweist auf unbekanntes Netzwerk: {nid}")
+        integrity = conn.execute("pragma integrity_check").fetchone()[0]
+        if integrity != "ok":
+            problems.append(f"SQLite integrity_check: {integrity}")
+    finally:
+        conn.close()
+    return problems

@@ -1,0 +1,134 @@
+"""Messenger-neutral data passed between understanding, answering and rendering.
+
+``Query`` is what understanding makes of a text; ``Answer`` is what answering makes of a query: a
+small document (paragraphs of styled spans), the networks found, choices and buttons. Renderers
+turn an ``Answer`` into Telegram HTML, plain text or JSON without knowing how it was made, and the
+only place user-visible text is escaped is the HTML renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from .store import NetworkSummary
+
+INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown", "info")
+
+
+@dataclass
+class Region:
+    kind: str  # state | district | town | postcode | point
+    name: str
+    state: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    key: str | None = None  # folded match key (district core / place key)
+    code: str | None = None  # state code, district code, postcode or place reference
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "state": self.state}
+
+
+@dataclass
+class Choice:
+    label: str
+    action: str  # an action string (see bot.actions), usable as Telegram callback_data
+    kind: str = ""  # what is offered: network | town | district | state | year | topic
+    ref: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"label": self.label, "action": self.action, "kind": self.kind}
+        if self.ref is not None:
+            data["ref"] = self.ref
+        return data
+
+
+@dataclass
+class Query:
+    intent: str
+    text: str = ""
+    region: Region | None = None
+    year: int | None = None
+    topic: str | None = None  # topic code from data/topics.yaml
+    network_id: str | None = None
+    page: int = 0
+    count_only: bool = False
+    choices: list[Choice] = field(default_factory=list)
+    info: str | None = None  # for intent "info": quellen | datenschutz | themen | start
+    notes: list[str] = field(default_factory=list)
+
+
+# -- the document --------------------------------------------------------------------------------
+@dataclass
+class Span:
+    text: str
+    style: str | None = None  # None | "b" | "i" | "code"
+    url: str | None = None
+
+
+Paragraph = list[Span]
+
+
+def b(text: str) -> Span:
+    return Span(text, "b")
+
+
+def i(text: str) -> Span:
+    return Span(text, "i")
+
+
+def link(text: str, url: str) -> Span:
+    return Span(text, None, url)
+
+
+def t(text: str) -> Span:
+    return Span(text)
+
+
+@dataclass
+class Button:
+    text: str
+    action: str | None = None  # callback action
+    url: str | None = None
+    switch_inline: str | None = None
+
+    def to_json(self) -> dict:
+        data: dict = {"text": self.text}
+        if self.url:
+            data["url"] = self.url
+        elif self.switch_inline is not None:
+            data["switch_inline_query_current_chat"] = self.switch_inline
+        else:
+            data["callback_data"] = self.action
+        return data
+
+
+@dataclass
+class Venue:
+    lat: float
+    lon: float
+    title: str
+    address: str | None = None  # None: send a plain location pin
+
+
+@dataclass
+class Answer:
+    intent: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    region: Region | None = None
+    year: int | None = None
+    topic: str | None = None
+    networks: list[NetworkSummary] = field(default_factory=list)
+    total: int = 0
+    choices: list[Choice] = field(default_factory=list)
+    buttons: list[list[Button]] = field(default_factory=list)
+    venue: Venue | None = None
+    network_id: str | None = None
+    page: int = 0
+    pages: int = 1
+    request_location: bool = False  # ask the user to share a location (Telegram: keyboard button)
+
+    def add(self, *spans: Union[Span, str]) -> "Answer":
+        self.paragraphs.append([s if isinstance(s, Span) else Span(s) for s in spans])
+        return self
