@@ -1,0 +1,553 @@
+"""Answering: turn a :class:`Query` into an :class:`Answer` from the store.
+
+Everything the user reads is composed here, in German, from stored facts only. Contact details
+always come with their source and "Stand" date; caveats and a network's latest status are shown
+so nobody calls a network that has ended; award years with unidentified winners say so.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlparse
+
+from . import actions
+from .catalog import Catalog
+from .gazetteer import Gazetteer
+from .models import Answer, Button, Choice, Query, Region, Venue, b, i, link, t
+from .store import NetworkDetail, NetworkSummary, Store, haversine_km
+from .textnorm import fold
+
+PAGE_SIZE = 6
+NEARBY_KM = 100.0
+NEARBY_MIN = 5
+REGION_OTHERS = 8  # nearest networks outside a town/district shown after those inside it
+KIND_DE = {"network": "Netzwerk", "alliance": "Bündnis/Allianz", "initiative": "Initiative", "project": "Projekt",
+           "campaign": "Kampagne"}
+STATUS_DE = {"active": "aktiv", "renamed": "umbenannt / aufgegangen", "dissolved": "aufgelöst", "ended": "beendet"}
+ENDED = ("ended", "dissolved")
+EXAMPLES = [("Netzwerke in Sachsen", "s:SN"), ("Preisträger 2013", "a:2013"), ("Themen", "T"),
+            ("Alle Preisjahre", "a:")]
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlparse(url).netloc or url
+    except ValueError:
+        host = url
+    return host.removeprefix("www.")[:60]
+
+
+def _km(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
+
+
+def _de_date(iso: str | None) -> str | None:
+    if not iso or len(iso) < 10:
+        return iso
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
+
+
+class Answerer:
+    def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog):
+        self.store = store
+        self.gazetteer = gazetteer
+        self.catalog = catalog
+
+    def answer(self, query: Query) -> Answer:
+        handler = getattr(self, f"_{query.intent}", None) or self._unknown
+        answer = handler(query)
+        if query.notes:
+            answer.paragraphs[:0] = [[i(note)] for note in query.notes]
+        return answer
+
+    # -- lists ---------------------------------------------------------------------------------------
+    def _list(self, answer: Answer, query: Query, networks: list[NetworkSummary], title: list,
+              empty: str, show_distance: bool) -> Answer:
+        answer.networks = networks
+        answer.total = len(networks)
+        pages = max(1, math.ceil(len(networks) / PAGE_SIZE))
+        page = min(max(0, query.page), pages - 1)
+        answer.page, answer.pages = page, pages
+        answer.add(*title)
+        if not networks:
+            answer.add(empty)
+            return answer
+        shown = networks[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        for n, net in enumerate(shown, start=page * PAGE_SIZE + 1):
+            spans = [t(f"{n}. "), b(net.name)]
+            where = ", ".join(net.towns[:2]) or ", ".join(net.states)
+            details = [where] if where else []
+            if show_distance and net.distance_km is not None and net.placed_by not in (None, "state"):
+                details.append(_km(net.distance_km))
+            if net.award_years:
+                details.append("🏆 " + ", ".join(str(y) for y in net.award_years))
+            if net.status in ENDED:
+                details.append(STATUS_DE[net.status])
+            if details:
+                spans.append(t(" – " + " · ".join(details)))
+            answer.add(*spans)
+        if pages > 1:
+            answer.add(i(f"Seite {page + 1} von {pages} · {len(networks)} Netzwerke insgesamt"))
+        for n, net in enumerate(shown, start=page * PAGE_SIZE + 1):
+            answer.buttons.append([Button(f"{n}. {net.name}"[:60], actions.profile(net.id))])
+        nav = []
+        if page > 0 and (prev := actions.for_query(query, page - 1)):
+            nav.append(Button("◀ Zurück", prev))
+        if page < pages - 1 and (nxt := actions.for_query(query, page + 1)):
+            nav.append(Button("Weiter ▶", nxt))
+        if nav:
+            answer.buttons.append(nav)
+        return answer
+
+    def _resolve_region(self, region: Region | None) -> Region | None:
+        """Fill in a region that came from a button (only its code is known)."""
+        if region is None:
+            return None
+        if region.kind == "state" and not region.name:
+            state = self.catalog.state_by_code.get(region.code or "")
+            if not state:
+                return None
+            centre = self.gazetteer.state_centre(state.name) or (None, None)
+            return Region("state", state.name, state.name, *centre, key=fold(state.name), code=state.code)
+        if region.kind == "district" and not region.name:
+            d = self.gazetteer.district_by_code(region.code or "")
+            return Region("district", d.name, d.state, d.lat, d.lon, key=d.core, code=d.code) if d else None
+        if region.kind == "postcode" and region.lat is None:
+            place = self.gazetteer.place_by_postcode(self.store, region.code or "")
+            if not place:
+                return None
+            return Region("town", place.name, place.state, place.lat, place.lon, key=fold(place.parent or place.name),
+                          code=place.postcode)
+        return region
+
+    def _inside(self, region: Region) -> list[str]:
+        """Ids of networks whose region contains ``region`` (a town's district counts)."""
+        if region.kind == "state":
+            return self.store.ids_in_region("state", fold(region.name))
+        ids = []
+        if region.kind in ("town", "postcode"):
+            ids += self.store.ids_in_region("town", region.key or fold(region.name), region.state)
+            place = self.gazetteer.place_by_postcode(self.store, region.code) if region.code else None
+            district = self.gazetteer.district_by_code(place.district_code) if place else None
+            if district:
+                ids += self.store.ids_in_region("district", district.core, district.state)
+        elif region.kind == "district":
+            ids += self.store.ids_in_region("district", region.key, region.state)
+        return list(dict.fromkeys(ids))
+
+    def _region(self, query: Query) -> Answer:
+        region = self._resolve_region(query.region)
+        if region is None:
+            return self._stale(query)
+        query.region = region
+        answer = Answer("region", region=region)
+        if region.kind == "state":
+            networks = self.store.in_state(region.name)
+            if region.lat is not None:
+                for net in networks:
+                    if net.lat is not None:
+                        net.distance_km = None
+            verb = "ist" if len(networks) == 1 else "sind"
+            title = [b(f"Netzwerke in {region.name}: {len(networks)}")]
+            if query.count_only:
+                title = [t(f"In {region.name} {verb} "), b(str(len(networks))), t(" Netzwerke zur Fachkräftesicherung "
+                         "in unserer Datenbank.")]
+            return self._list(answer, query, networks, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False)
+        inside = self.store.summaries_by_ids(self._inside(region))
+        for net in inside:
+            net.distance_km = round(haversine_km(region.lat, region.lon, net.lat, net.lon), 1) if net.lat is not None else None
+        inside.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0, n.name))
+        others = self.store.near(region.lat, region.lon, limit=REGION_OTHERS, max_km=NEARBY_KM,
+                                 exclude={n.id for n in inside})
+        label = self._region_label(region)
+        title = [b(f"Netzwerke für {label}")]
+        if inside:
+            title.append(t(f": {len(inside)} mit diesem Gebiet"))
+        if others:
+            title.append(t(f", dazu {len(others)} in der Nähe (bis {NEARBY_KM:.0f} km)"))
+        if query.count_only:
+            title = [t(f"Für {label} kennen wir "), b(str(len(inside))),
+                     t(" Netzwerk(e), deren Gebiet den Ort umfasst, und "), b(str(len(others))),
+                     t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
+        return self._list(answer, query, inside + others, title,
+                          f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True)
+
+    def _region_label(self, region: Region) -> str:
+        if region.kind == "district":
+            return f"{region.name} ({region.state})"
+        if region.kind in ("town", "postcode"):
+            return f"{region.name} ({region.state})" if region.state else region.name
+        return region.name or "Ihren Standort"
+
+    def _nearby(self, query: Query) -> Answer:
+        if query.info == "ask_location" or query.region is None:
+            answer = Answer("nearby", request_location=True)
+            answer.add(b("Wo suchen Sie?"))
+            answer.add("Teilen Sie Ihren Standort (Büroklammer → Standort) oder schreiben Sie eine Postleitzahl "
+                       "oder einen Ort, z. B. „Nähe 37073“ oder „Netzwerke bei Jena“.")
+            return answer
+        region = self._resolve_region(query.region)
+        if region is None or region.lat is None:
+            return self._stale(query)
+        query.region = region
+        networks = self.store.near(region.lat, region.lon, max_km=NEARBY_KM)
+        if len(networks) < NEARBY_MIN:
+            networks = self.store.near(region.lat, region.lon, limit=NEARBY_MIN)
+        label = self._region_label(region)
+        answer = Answer("nearby", region=region)
+        title = [b(f"Netzwerke in der Nähe von {label}")]
+        if networks and networks[-1].distance_km and networks[-1].distance_km > NEARBY_KM:
+            title.append(t(f" (im Umkreis von {NEARBY_KM:.0f} km gibt es wenige, daher die nächsten {len(networks)})"))
+        return self._list(answer, query, networks, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
+
+    def _topic(self, query: Query) -> Answer:
+        topic = self.catalog.topic_by_code.get(query.topic or "")
+        region = self._resolve_region(query.region)
+        if topic is None or (query.region is not None and region is None):
+            return self._stale(query)
+        query.region = region
+        if topic.parent is not None or (topic.kind == "topic" and not self.store.with_topic("topic", topic.name)):
+            ids = self.store.search_text([topic.name], limit=500)
+            networks = self.store.summaries_by_ids(ids)
+            if region and region.kind == "state":
+                networks = [n for n in networks if region.name in n.states]
+        else:
+            by_topic = self.store.with_topic(topic.kind, topic.name, region.name if region and region.kind == "state" else None)
+            networks = by_topic
+            if topic.kind == "sector":
+                also = {n.id for n in networks}
+                field = next((x for x in self.catalog.topics if x.kind == "topic" and fold(x.name).startswith(fold(topic.name))), None)
+                if field:
+                    extra = self.store.with_topic("topic", field.name, region.name if region and region.kind == "state" else None)
+                    networks += [n for n in extra if n.id not in also]
+        show_distance = bool(region and region.kind != "state" and region.lat is not None)
+        if show_distance:
+            for net in networks:
+                net.distance_km = round(haversine_km(region.lat, region.lon, net.lat, net.lon), 1) if net.lat is not None else None
+            networks.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0))
+        answer = Answer("topic", region=region, topic=topic.code)
+        where = f" in {region.name}" if region and region.kind == "state" else (f" nahe {region.name}" if region else "")
+        label = "Branche" if topic.kind == "sector" else "Thema"
+        title = [b(f"{label} „{topic.name}“{where}: {len(networks)} Netzwerke")]
+        return self._list(answer, query, networks, title,
+                          f"Zum {label} „{topic.name}“{where} kennen wir kein Netzwerk.", show_distance)
+
+    # -- awards --------------------------------------------------------------------------------------
+    def _award(self, query: Query) -> Answer:
+        answer = Answer("award", year=query.year)
+        years = self.store.award_years()
+        if query.year is None:
+            answer.add(b("„Innovatives Netzwerk“ – die Auszeichnungen des Bundesarbeitsministeriums"))
+            answer.add("Seit 2012 zeichnet das BMAS regionale Fachkräftenetzwerke aus; seit 2024 gibt es dafür die "
+                       "Kategorie „Innovatives Netzwerk“ beim Deutschen Fachkräftepreis.")
+            for event in self.store.award_events():
+                known = len(event["winner_ids"])
+                total = event["winners_total"]
+                if total:
+                    count = f"{total} Preisträger" + (f", {known} davon bekannt" if known < total else "")
+                elif known:
+                    count = f"{known} bekannte Preisträger"
+                else:
+                    count = "Preisträger nicht bekannt"
+                answer.add(b(str(event["year"])), t(f" – {event['award']}: {count}"))
+            answer.add(i("Für 2015 und 2023 ist keine Auszeichnung belegt."))
+            row = []
+            for year in years:
+                row.append(Button(str(year), actions.award(year)))
+                if len(row) == 4:
+                    answer.buttons.append(row)
+                    row = []
+            if row:
+                answer.buttons.append(row)
+            return answer
+        events = self.store.award_events(query.year)
+        if not events:
+            answer.add(b(f"Für {query.year} ist uns keine Auszeichnung „Innovatives Netzwerk“ bekannt."))
+            if query.year < 2012:
+                answer.add("Die Auszeichnung wird erst seit 2012 vergeben.")
+            elif query.year in (2015, 2023):
+                answer.add("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine Preisverleihung.")
+            else:
+                answer.add("Die bekannten Preisjahre finden Sie unten.")
+            answer.buttons.append([Button(str(y), actions.award(y)) for y in years[-4:]])
+            answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
+            return answer
+        winners: list[NetworkSummary] = []
+        for event in events:
+            answer.add(b(f"{event['award']} {event['year']}"))
+            facts = []
+            if event.get("event"):
+                facts.append(event["event"])
+            when = _de_date(event.get("date"))
+            if when:
+                facts.append(f"am {when}")
+            if event.get("place"):
+                facts.append(f"in {event['place']}" if event["place"] != "online" else "online")
+            if facts:
+                answer.add(" – ".join(facts[:1]) + (", " + ", ".join(facts[1:]) if facts[1:] else ""))
+            if event.get("presented_by"):
+                answer.add(f"Überreicht von: {event['presented_by']}")
+            ids = event["winner_ids"]
+            total = event.get("winners_total")
+            known = self.store.summaries_by_ids(ids)
+            if total and len(known) < total:
+                missing = total - len(known)
+                if known:
+                    answer.add(t(f"{total} Preisträger; "), b(f"{missing} davon sind in unseren Quellen nicht "
+                                                              "namentlich genannt."))
+                else:
+                    answer.add(b(f"{total} Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor."))
+            elif not total and not known:
+                answer.add(b("Der Preisträger dieser Kategorie liegt uns nicht vor."))
+            elif not total:
+                answer.add(f"Die Quellen nennen {len(known)} Preisträger; eine Gesamtzahl ist nicht angegeben.")
+            for n, net in enumerate(known, start=1):
+                where = ", ".join(net.towns[:1] or net.states)
+                answer.add(t(f"{n}. "), b(net.name), t(f" – {where}" if where else ""))
+            if event.get("hinweis"):
+                answer.add(i(event["hinweis"]))
+            winners += [w for w in known if w.id not in {x.id for x in winners}]
+            if event.get("sources"):
+                answer.add(i("Quellen: " + "; ".join(_host(s) for s in event["sources"][:3])))
+        answer.networks, answer.total = winners, len(winners)
+        for net in winners[:8]:
+            answer.buttons.append([Button(net.name[:60], actions.profile(net.id))])
+        index = years.index(query.year) if query.year in years else -1
+        nav = []
+        if index > 0:
+            nav.append(Button(f"◀ {years[index - 1]}", actions.award(years[index - 1])))
+        nav.append(Button("Alle Jahre", actions.award(None)))
+        if 0 <= index < len(years) - 1:
+            nav.append(Button(f"{years[index + 1]} ▶", actions.award(years[index + 1])))
+        answer.buttons.append(nav)
+        return answer
+
+    # -- one network ---------------------------------------------------------------------------------
+    def _network(self, query: Query) -> NetworkDetail | None:
+        return self.store.network(query.network_id) if query.network_id else None
+
+    def _status_line(self, net: NetworkDetail) -> list | None:
+        if net.status in ENDED:
+            return [b(f"⚠️ Status: {STATUS_DE[net.status]}. "), t(net.status_note or "")]
+        if net.status == "renamed":
+            newer = ", ".join(net.aliases[:1])
+            return [b("Hinweis: "), t(f"umbenannt bzw. aufgegangen{f' (heute: {newer})' if newer else ''}. "),
+                    t(net.status_note or "")]
+        if net.status_note:
+            return [i(f"Letzter Stand laut Quellen: {net.status_note}")]
+        return None
+
+    def _profile(self, query: Query) -> Answer:
+        net = self._network(query)
+        if net is None:
+            return self._stale(query)
+        if query.info == "map":
+            return self._map(net)
+        answer = Answer("profile", network_id=net.id)
+        answer.networks, answer.total = [net], 1
+        answer.add(b(net.name))
+        if net.aliases:
+            answer.add(i("Auch: " + "; ".join(net.aliases[:4])))
+        if net.profile:
+            answer.add(net.profile)
+        status = self._status_line(net)
+        if status:
+            answer.add(*status)
+        region = ", ".join(net.towns[:4] + [d for d in net.districts[:3] if d not in net.towns])
+        answer.add(b("Region: "), t(f"{region} ({', '.join(net.states)})" if region else ", ".join(net.states)))
+        if net.kind or net.organisation:
+            answer.add(b("Träger: "), t(" · ".join(x for x in [KIND_DE.get(net.kind or "", ""), net.organisation or ""] if x)))
+        if net.founded:
+            answer.add(b("Gegründet: "), t(str(net.founded)))
+        if net.topics or net.sectors:
+            answer.add(b("Themen: "), t(", ".join(net.topics + net.sectors)))
+        if net.awards:
+            lines = []
+            for award in net.awards:
+                lines.append(f"{award['award']} {award['year']}")
+            answer.add(b("🏆 Ausgezeichnet: "), t("; ".join(lines)))
+            if query.year and query.year not in {a["year"] for a in net.awards}:
+                answer.add(i(f"Für {query.year} ist keine Auszeichnung dieses Netzwerks bekannt."))
+        elif query.year is not None or "ausgezeichnet" in fold(query.text):
+            answer.add(b("Auszeichnungen: "), t("keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
+        if net.unconfirmed:
+            answer.add(i(f"Nicht gesichert: {len(net.unconfirmed)} Angabe(n) sind in den Quellen offen "
+                         "(z. B. Gründungsjahr, Mitglieder) und werden hier nicht als Tatsache genannt."))
+        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + "; ".join(_host(s) for s in net.sources[:3])))
+        row = [Button("📞 Kontakt", actions.contact(net.id))]
+        if net.lat is not None:
+            row.append(Button("🗺 Karte", actions.map_of(net.id)))
+        answer.buttons.append(row)
+        if net.website:
+            answer.buttons.append([Button("🌐 Website", url=net.website)])
+        more = []
+        if net.states:
+            code = self.catalog.state_by_name[net.states[0]].code
+            more.append(Button(f"Mehr in {net.states[0]}"[:40], f"s:{code}"))
+        if net.award_years:
+            more.append(Button(f"Preis {net.award_years[0]}", actions.award(net.award_years[0])))
+        if more:
+            answer.buttons.append(more)
+        return answer
+
+    def _contact(self, query: Query) -> Answer:
+        if query.network_id is None and query.region is not None:
+            listing = self._region(query)
+            listing.intent = "contact"
+            listing.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
+            return listing
+        net = self._network(query)
+        if net is None:
+            return self._stale(query)
+        answer = Answer("contact", network_id=net.id)
+        answer.networks, answer.total = [net], 1
+        answer.add(b(f"Kontakt: {net.name}"))
+        status = self._status_line(net)
+        if status:
+            answer.add(*status)
+        if net.organisation:
+            answer.add(b("Koordination/Träger: "), t(net.organisation))
+        if net.address:
+            answer.add(b("Anschrift: "), t(net.address))
+        if net.office_contact:
+            answer.add(b("Geschäftsstelle: "), t(net.office_contact))
+        if net.website:
+            answer.add(b("Website: "), link(_host(net.website), net.website))
+        if not (net.address or net.office_contact or net.website):
+            answer.add("Für dieses Netzwerk liegen uns keine öffentlichen Kontaktdaten vor. Ein guter Weg ist der "
+                       "genannte Träger oder Ihre IHK, Handwerkskammer bzw. Agentur für Arbeit vor Ort.")
+        answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
+                     "von Personen."))
+        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + "; ".join(_host(s) for s in net.sources[:3])))
+        row = [Button("ℹ️ Profil", actions.profile(net.id))]
+        if net.lat is not None:
+            row.append(Button("🗺 Karte", actions.map_of(net.id)))
+        answer.buttons.append(row)
+        if net.website:
+            answer.buttons.append([Button("🌐 Website öffnen", url=net.website)])
+        return answer
+
+    def _map(self, net: NetworkDetail) -> Answer:
+        answer = Answer("profile", network_id=net.id)
+        answer.networks, answer.total = [net], 1
+        if net.lat is None:
+            answer.add(f"Für {net.name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.")
+            return answer
+        seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
+        if net.address:
+            answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
+            answer.add(i("Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht die genaue Anschrift."))
+        else:
+            answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
+        answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])
+        answer.buttons.append([Button("ℹ️ Profil", actions.profile(net.id)), Button("📞 Kontakt", actions.contact(net.id))])
+        return answer
+
+    # -- conversation ------------------------------------------------------------------------------
+    def _help(self, query: Query) -> Answer:
+        answer = Answer("help")
+        if query.info == "empty":
+            answer.add("Ihre Nachricht war leer. So können Sie mich fragen:")
+        else:
+            answer.add(b("Willkommen beim netzwerkbot!"))
+            answer.add("Ich finde regionale Netzwerke zur Fachkräftesicherung in Ihrer Nähe – Bündnisse von Kammern, "
+                       "Arbeitsagenturen, Jobcentern, Kommunen, Schulen und Unternehmen – und sage Ihnen, was sie tun, "
+                       "ob sie als „Innovatives Netzwerk“ ausgezeichnet wurden und wie Sie sie erreichen.")
+        answer.add(b("Fragen Sie zum Beispiel:"))
+        for example in ("Welche Netzwerke gibt es in Sachsen?", "Gibt es was in der Nähe von 37073?",
+                        "/award 2013", "Kontakt Jenaer Allianz", "Pflege in Niedersachsen",
+                        "Wann wurde die Ems-Achse ausgezeichnet?"):
+            answer.add(t("• "), i(example))
+        answer.add("Oder teilen Sie einfach Ihren Standort. Befehle: /region, /naehe, /award, /netzwerk, /kontakt, "
+                   "/themen, /quellen, /datenschutz.")
+        answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
+                          [Button(label, action) for label, action in EXAMPLES[2:]]]
+        return answer
+
+    def _info(self, query: Query) -> Answer:
+        answer = Answer("help")
+        if query.info == "themen":
+            answer.add(b("Themen und Branchen"))
+            answer.add("Wählen Sie ein Handlungsfeld – oder schreiben Sie z. B. „Pflege in Niedersachsen“.")
+            row = []
+            for topic in self.catalog.topics:
+                if topic.kind != "topic":
+                    continue
+                row.append(Button(topic.name[:40], f"t:{topic.code}:-"))
+                if len(row) == 2:
+                    answer.buttons.append(row)
+                    row = []
+            if row:
+                answer.buttons.append(row)
+            return answer
+        if query.info == "quellen":
+            counts = self.store.counts()
+            meta = self.store.meta()
+            answer.add(b("Woher die Daten stammen"))
+            answer.add(f"Netzwerke und Auszeichnungen: eigene Recherche in öffentlichen Quellen (Pressemitteilungen von "
+                       f"BMAS und DIHK, Seiten des Innovationsbüros „Fachkräfte für die Region“ und von INQA, Websites "
+                       f"der Netzwerke, Kammern, Kommunen und Regionalpresse). Stand der Recherche: "
+                       f"{_de_date(meta.get('data_as_of'))}. Jedes Profil nennt seine Quellen.")
+            answer.add(f"Datenbestand: {counts['networks']} Netzwerke, {counts['award_events']} Preisverleihungen, "
+                       f"{counts['postcodes']} Postleitzahlen.")
+            answer.add(t("Orte, Postleitzahlen und Koordinaten: "), link("GeoNames", "https://www.geonames.org/"),
+                       t(" – lizenziert unter "), link("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+                       t("; Kreisnamen von uns vereinheitlicht."))
+            answer.add(i("Profiltexte sind in eigenen Worten aus den Quellen zusammengefasst. Kontaktangaben ohne "
+                         "Gewähr – bitte prüfen Sie sie auf der Website des Netzwerks."))
+            return answer
+        if query.info == "datenschutz":
+            answer.add(b("Datenschutz"))
+            answer.add("Der Bot speichert keine Profile und keine Gesprächsverläufe. Um zu antworten, verarbeitet er "
+                       "Ihre Nachricht bzw. Ihren geteilten Standort nur für diese eine Antwort; Standorte werden nicht "
+                       "gespeichert.")
+            answer.add("Nachrichtentexte werden nicht protokolliert. Für Betrieb und Missbrauchsschutz zählt der Bot "
+                       "kurzzeitig im Arbeitsspeicher, wie viele Nachrichten eine Telegram-Nutzer-ID pro Minute sendet, "
+                       "und führt anonyme Zähler (Anfragen je Art).")
+            answer.add("Telegram selbst verarbeitet Ihre Nachrichten nach seinen eigenen Bedingungen.")
+            return answer
+        return self._help(query)
+
+    def _clarify(self, query: Query) -> Answer:
+        answer = Answer("clarify", choices=query.choices)
+        kinds = {c.kind for c in query.choices}
+        if kinds == {"network"}:
+            answer.add(b("Welches Netzwerk meinen Sie?"))
+        elif kinds == {"district"}:
+            answer.add(b("Welchen Kreis meinen Sie?"))
+        else:
+            answer.add(b("Welchen Ort meinen Sie?"))
+        for n, choice in enumerate(query.choices, start=1):
+            answer.add(f"{n}. {choice.label}")
+        for choice in query.choices:
+            answer.buttons.append([Button(choice.label[:60], choice.action)])
+        return answer
+
+    def _unknown(self, query: Query) -> Answer:
+        answer = Answer("unknown")
+        messages = {
+            "need_name": "Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz.",
+            "need_region": "Bitte nennen Sie ein Bundesland, einen Kreis, einen Ort oder eine PLZ, z. B. /region Sachsen.",
+            "no_region": "Diesen Ort kenne ich leider nicht. Versuchen Sie eine Postleitzahl oder den Namen der Stadt.",
+            "no_network": "Ein Netzwerk dieses Namens kenne ich leider nicht. Versuchen Sie einen Teil des Namens oder den Ort.",
+            "bad_postcode": "Diese Postleitzahl kenne ich nicht. Bitte prüfen Sie die fünf Ziffern.",
+            "unknown_command": "Diesen Befehl kenne ich nicht.",
+        }
+        answer.add(b("Das habe ich leider nicht verstanden."))
+        answer.add(messages.get(query.info or "", "Ich kenne Netzwerke zur Fachkräftesicherung nach Ort, Bundesland, "
+                                                   "Thema und Auszeichnung."))
+        answer.add("Probieren Sie z. B. „Netzwerke in Bayern“, „Nähe 04109“, „Preisträger 2014“ oder „Pflege“ – "
+                   "oder /hilfe.")
+        answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
+                          [Button("Hilfe", "h"), Button("Themen", "T")]]
+        return answer
+
+    def _stale(self, query: Query) -> Answer:
+        """A button or link that no longer matches the data (or was forged)."""
+        answer = Answer("unknown")
+        answer.add(b("Dieser Eintrag ist nicht (mehr) verfügbar."))
+        answer.add("Vielleicht wurden die Daten inzwischen aktualisiert. Suchen Sie einfach neu, z. B. nach dem Namen oder Ort.")
+        answer.buttons = [[Button("Hilfe", "h"), Button("Themen", "T")]]
+        return answer

@@ -1,0 +1,266 @@
+"""The ``netzwerkbot`` command: run the bot, talk to the brain in the console, maintain the database.
+
+    netzwerkbot                  the bot on Telegram if TELEGRAM_BOT_TOKEN is set, else the console
+    netzwerkbot run              the Telegram bot (polling, or webhook when WEBHOOK_URL is set)
+    netzwerkbot ask "…"          one answer as text;  --json for the JSON schema;  "-" reads stdin lines
+    netzwerkbot chat             interactive console; buttons become numbered choices
+    netzwerkbot db build|import|export|check|stats
+    netzwerkbot bench            run the benchmarks
+
+Every expected failure (bad setting, corrupt database, bad import file) prints one clear line to
+stderr and exits non-zero; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .settings import Settings, SettingsError, configure_logging, load_settings
+
+DEMO_QUESTIONS = ("Welche Netzwerke in Sachsen?", "/award 2013", "Gibt es was in der Nähe von 37073?",
+                  "Kontakt Jenaer Allianz")
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit code 1 (or ``code``)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _brain(settings: Settings):
+    from .brain import Brain
+
+    return Brain.from_settings(settings)
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+# -- ask / chat ------------------------------------------------------------------------------------
+def cmd_ask(settings: Settings, args) -> int:
+    from .render import to_json, to_text
+
+    brain = _brain(settings)
+    questions = [" ".join(args.text)] if args.text != ["-"] else None
+    if questions is None:
+        for line in sys.stdin:
+            line = line.rstrip("\n")
+            answer = brain.ask(line)
+            _print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer) + "\n")
+        return 0
+    answer = brain.ask(questions[0])
+    _print(json.dumps(to_json(answer), ensure_ascii=False, indent=None if args.compact else 2) if args.json
+           else to_text(answer))
+    return 0
+
+
+def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
+    from .render import button_list, to_text
+
+    brain = _brain(settings)
+    if demo_if_not_tty and not sys.stdin.isatty():
+        _print("Kein TELEGRAM_BOT_TOKEN gesetzt – Konsolen-Demo mit den mitgelieferten Daten.\n")
+        for question in DEMO_QUESTIONS:
+            _print(f"> {question}\n{to_text(brain.ask(question))}\n")
+        _print("Interaktiv: netzwerkbot chat · eine Frage: netzwerkbot ask \"…\" · Bot: TELEGRAM_BOT_TOKEN setzen "
+               "und netzwerkbot run")
+        return 0
+    _print("netzwerkbot – Konsole. Fragen Sie z. B. „Welche Netzwerke in Sachsen?“. Zahl = Knopf wählen, "
+           "„standort 51.5 9.9“ = Standort teilen, leere Zeile oder „ende“ = beenden.")
+    answer = brain.ask("/start")
+    _print(to_text(answer))
+    while True:
+        try:
+            line = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            _print("")
+            return 0
+        if not line or line.lower() in ("ende", "exit", "quit", "q"):
+            return 0
+        options = button_list(answer)
+        if line.isdigit() and 1 <= int(line) <= len(options):
+            chosen = options[int(line) - 1]
+            if chosen.url:
+                _print(f"Link: {chosen.url}")
+                continue
+            answer = brain.act(chosen.action or "")
+        elif line.lower().startswith("standort"):
+            try:
+                lat, lon = (float(x.replace(",", ".")) for x in line.split()[1:3])
+            except ValueError:
+                _print("Format: standort 51.54 9.94")
+                continue
+            answer = brain.locate(lat, lon)
+        else:
+            answer = brain.ask(line)
+        _print(to_text(answer))
+
+
+# -- db --------------------------------------------------------------------------------------------
+def cmd_db(settings: Settings, args) -> int:
+    from .build import build_database
+    from .catalog import Catalog
+    from .importer import check_database, export_records, import_file
+    from .records import ImportFormatError
+    from .store import Store, ensure_database
+
+    catalog = Catalog.load(settings.data_dir)
+    if args.db_command == "build":
+        if settings.db_path.exists() and not args.force:
+            reason = ensure_database(settings.db_path, settings.data_dir, catalog)
+            _print(f"{settings.db_path}: {reason or 'aktuell, nichts zu tun (--force baut trotzdem neu)'}")
+            return 0
+        try:
+            report = build_database(settings.data_dir, settings.db_path, catalog)
+        except PermissionError as exc:
+            raise CliError(f"Kann {settings.db_path} nicht schreiben ({exc.strerror}).") from None
+        _print(f"Gebaut: {settings.db_path} in {report.seconds:.2f} s, {report.size_bytes / 1e6:.1f} MB – "
+               f"{report.networks} Netzwerke ({report.imported} importiert), {report.postcodes} PLZ, "
+               f"{report.places} Orte")
+        placed = ", ".join(f"{k}: {v}" for k, v in sorted(report.placed_by.items()))
+        _print(f"Koordinaten nach: {placed}")
+        if report.unplaced:
+            _print(f"Ohne Ort (nur Bundesland bekannt, keine Entfernung möglich): {len(report.unplaced)}: "
+                   + ", ".join(report.unplaced))
+        return 0
+    ensure_database(settings.db_path, settings.data_dir, catalog)
+    if args.db_command == "import":
+        path = Path(args.file)
+        if not path.is_file():
+            raise CliError(f"Datei nicht gefunden: {path}")
+        try:
+            result = import_file(settings.db_path, path, catalog, fmt=args.format, dry_run=args.dry_run)
+        except ImportFormatError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(str(exc)) from None
+        if result.problems:
+            for problem in result.problems:
+                sys.stderr.write(f"{path}: {problem}\n")
+            raise CliError(f"Nichts importiert: {len(result.problems)} Fehler in {result.rows} Zeilen.", code=2)
+        verb = "Geprüft (--dry-run, nichts geschrieben)" if result.dry_run else "Importiert"
+        _print(f"{verb}: {result.rows} Zeilen – {len(result.added)} neu, {len(result.updated)} aktualisiert.")
+        if not result.dry_run:
+            _print("Ein laufender Bot übernimmt die Daten mit /reload (Admins) oder beim nächsten Start.")
+        return 0
+    if args.db_command == "export":
+        text = export_records(settings.db_path, args.format)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            _print(f"Exportiert nach {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.db_command == "check":
+        problems = check_database(settings.db_path)
+        for problem in problems:
+            _print(problem)
+        _print(f"{len(problems)} Auffälligkeit(en)." if problems else "Keine Probleme gefunden.")
+        return 0
+    if args.db_command == "stats":
+        store = Store.open(settings.db_path, settings.data_dir, catalog)
+        counts = store.counts()
+        meta = store.meta()
+        _print(f"Datenbank: {settings.db_path} (gebaut {meta.get('built_at')}, Daten Stand {meta.get('data_as_of')})")
+        _print(f"Netzwerke: {counts['networks']} (davon importiert: {counts['imported']}, ohne Koordinaten: "
+               f"{counts['without_coordinates']})")
+        per_state = store.counts_per_state()
+        _print(f"Bundesländer mit Netzwerken: {sum(1 for v in per_state.values() if v)} von {len(per_state)}")
+        for state, count in per_state.items():
+            _print(f"  {state:<24} {count:>5}")
+        _print("Preisjahre (Preisträger bekannt / gesamt):")
+        for event in store.award_events():
+            total = event["winners_total"] if event["winners_total"] is not None else "?"
+            _print(f"  {event['year']} {event['award'][:60]:<60} {len(event['winner_ids']):>3} / {total}")
+        _print(f"Postleitzahlen: {counts['postcodes']} · Orte: {counts['places']}")
+        store.close()
+        return 0
+    raise CliError("Unbekannter db-Befehl")
+
+
+# -- run -------------------------------------------------------------------------------------------
+NO_TOKEN = ("Kein TELEGRAM_BOT_TOKEN gesetzt. So bekommen Sie einen: in Telegram @BotFather öffnen, /newbot "
+            "senden, Namen wählen, das Token in .env als TELEGRAM_BOT_TOKEN=… eintragen. Ohne Token können Sie den "
+            "Bot in der Konsole ausprobieren: netzwerkbot chat")
+
+
+def cmd_run(settings: Settings, args) -> int:
+    if not settings.token:
+        raise CliError(NO_TOKEN, code=2)
+    from handlers.app import run_bot
+
+    return run_bot(settings, _brain(settings))
+
+
+def cmd_default(settings: Settings, args) -> int:
+    if settings.token:
+        return cmd_run(settings, args)
+    return cmd_chat(settings, args, demo_if_not_tty=True)
+
+
+def cmd_bench(settings: Settings, args) -> int:
+    from bench.__main__ import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="netzwerkbot", description="Netzwerke zur Fachkräftesicherung finden.")
+    parser.add_argument("--env-file", help="Pfad einer .env-Datei (Standard: ./.env)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="den Telegram-Bot starten")
+    ask = sub.add_parser("ask", help="eine Frage beantworten")
+    ask.add_argument("--json", action="store_true", help="Antwort als JSON (Schema im README)")
+    ask.add_argument("--compact", action="store_true", help="JSON in einer Zeile")
+    ask.add_argument("text", nargs="+", help='die Frage, oder "-" für eine Frage je Zeile von stdin')
+    sub.add_parser("chat", help="interaktive Konsole")
+    db = sub.add_parser("db", help="Datenbank pflegen")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    build = dbsub.add_parser("build", help="aus data/ bauen")
+    build.add_argument("--force", action="store_true", help="auch neu bauen, wenn sie aktuell ist")
+    imp = dbsub.add_parser("import", help="CSV/JSON/YAML importieren (alles oder nichts)")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+    imp.add_argument("--format", choices=["csv", "json", "yaml"], help="Format (Standard: Dateiendung)")
+    exp = dbsub.add_parser("export", help="alle Netzwerke exportieren")
+    exp.add_argument("--format", choices=["csv", "json", "yaml"], default="yaml")
+    exp.add_argument("--output", "-o")
+    dbsub.add_parser("check", help="Konsistenz prüfen")
+    dbsub.add_parser("stats", help="Zahlen")
+    bench = sub.add_parser("bench", help="Benchmarks ausführen")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .store import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(dotenv_path=args.env_file)
+        configure_logging(settings.log_level)
+        handler = {"run": cmd_run, "ask": cmd_ask, "chat": cmd_chat, "db": cmd_db, "bench": cmd_bench,
+                   None: cmd_default}[args.command]
+        return handler(settings, args)
+    except SettingsError as exc:
+        sys.stderr.write(f"Konfigurationsfehler: {exc}\n")
+        return 2
+    except (StoreError, CliError) as exc:
+        sys.stderr.write(f"netzwerkbot: {exc}\n")
+        return getattr(exc, "code", 1)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
