@@ -43,6 +43,22 @@ def _km(value: float | None) -> str:
     return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
 
 
+STATUS_NOTE_WORDS = {"active": "aktiv", "unclear": "unklar", "ended": "beendet", "dissolved": "aufgelöst",
+                     "renamed": "umbenannt"}
+
+
+def _status_note_de(note: str) -> str:
+    """Status notes start with an English keyword in the research ("active (…)"); show it in German."""
+    head, sep, rest = note.partition(" ")
+    word = STATUS_NOTE_WORDS.get(head.lower().rstrip(":;,"))
+    return f"{word}{sep}{rest}" if word else note
+
+
+def _sources(urls: list[str], limit: int = 3) -> str:
+    """Distinct source hosts (several pages of one site are named once)."""
+    return "; ".join(list(dict.fromkeys(_host(u) for u in urls))[:limit])
+
+
 def _de_date(iso: str | None) -> str | None:
     if not iso or len(iso) < 10:
         return iso
@@ -310,7 +326,7 @@ class Answerer:
                 answer.add(i(event["hinweis"]))
             winners += [w for w in known if w.id not in {x.id for x in winners}]
             if event.get("sources"):
-                answer.add(i("Quellen: " + "; ".join(_host(s) for s in event["sources"][:3])))
+                answer.add(i("Quellen: " + _sources(event["sources"])))
         answer.networks, answer.total = winners, len(winners)
         for net in winners[:8]:
             answer.buttons.append([Button(net.name[:60], actions.profile(net.id))])
@@ -336,7 +352,7 @@ class Answerer:
             return [b("Hinweis: "), t(f"umbenannt bzw. aufgegangen{f' (heute: {newer})' if newer else ''}. "),
                     t(net.status_note or "")]
         if net.status_note:
-            return [i(f"Letzter Stand laut Quellen: {net.status_note}")]
+            return [i(f"Letzter Stand laut Quellen: {_status_note_de(net.status_note)}")]
         return None
 
     def _profile(self, query: Query) -> Answer:
@@ -375,7 +391,7 @@ class Answerer:
         if net.unconfirmed:
             answer.add(i(f"Nicht gesichert: {len(net.unconfirmed)} Angabe(n) sind in den Quellen offen "
                          "(z. B. Gründungsjahr, Mitglieder) und werden hier nicht als Tatsache genannt."))
-        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + "; ".join(_host(s) for s in net.sources[:3])))
+        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
         row = [Button("📞 Kontakt", actions.contact(net.id))]
         if net.lat is not None:
             row.append(Button("🗺 Karte", actions.map_of(net.id)))
@@ -420,7 +436,7 @@ class Answerer:
                        "genannte Träger oder Ihre IHK, Handwerkskammer bzw. Agentur für Arbeit vor Ort.")
         answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
                      "von Personen."))
-        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + "; ".join(_host(s) for s in net.sources[:3])))
+        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
         row = [Button("ℹ️ Profil", actions.profile(net.id))]
         if net.lat is not None:
             row.append(Button("🗺 Karte", actions.map_of(net.id)))

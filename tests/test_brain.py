@@ -1,0 +1,178 @@
+"""The brain end to end (text -> answer -> JSON/HTML), on the bundled data."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bot import actions
+from bot.render import to_json, to_telegram, to_text
+from bot.settings import PROJECT_ROOT
+
+
+def ask(brain, text: str) -> dict:
+    return to_json(brain.ask(text))
+
+
+def test_sachsen_lists_only_saxony(brain):
+    data = ask(brain, "Welche Netzwerke in Sachsen?")
+    assert data["intent"] == "region" and data["region"] == {"kind": "state", "name": "Sachsen", "state": "Sachsen"}
+    assert data["total"] == 17 == len(data["networks"])  # all matches, not only the first page
+    assert all("Sachsen" in n["states"] for n in data["networks"])
+    assert data["pages"] == 3
+    ids = {n["id"] for n in data["networks"]}
+    assert "fachkraefteallianz-sachsen-anhalt-sued" not in ids
+
+
+@pytest.mark.parametrize("text", ["Sachsen-Anhalt", "Sachsen Anhalt", "netzwerke in sachsen-anhalt"])
+def test_sachsen_anhalt_is_never_sachsen(brain, text):
+    data = ask(brain, text)
+    assert data["region"]["name"] == "Sachsen-Anhalt"
+    assert all("Sachsen-Anhalt" in n["states"] for n in data["networks"])
+
+
+def test_paging_buttons_rerun_the_query(brain):
+    first = brain.ask("Welche Netzwerke in Sachsen?")
+    nav = [b for row in first.buttons for b in row if b.text.startswith("Weiter")]
+    assert nav and nav[0].action == "s:SN:1"
+    second = to_json(brain.act(nav[0].action))
+    assert second["page"] == 1 and second["networks"] == to_json(first)["networks"]
+    assert "7. " in second["text"]
+
+
+def test_award_2013_lists_eight_winners(brain):
+    data = ask(brain, "/award 2013")
+    assert data["intent"] == "award" and data["year"] == 2013
+    assert len(data["networks"]) == 8
+    assert "jenaer-allianz-fuer-fachkraefte" in {n["id"] for n in data["networks"]}
+    assert "08.04.2013" in data["text"] and "Hoofe" in data["text"]
+
+
+def test_award_2019_is_honest_about_unknown_winners(brain):
+    data = ask(brain, "Wer hat 2019 gewonnen?")
+    assert data["intent"] == "award" and data["networks"] == []
+    assert "4 Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor" in data["text"]
+
+
+def test_award_2015_has_no_award(brain):
+    data = ask(brain, "/award 2015")
+    assert "keine Auszeichnung" in data["text"]
+
+
+def test_award_overview_and_coordinator_prize(brain):
+    data = ask(brain, "/award")
+    assert "2017 – Innovative/r Netzwerkkoordinator/in: 3 Preisträger" in data["text"]
+    assert "Deutscher Fachkräftepreis" in data["text"]
+    years = [b["callback_data"] for row in data["telegram"][-1]["buttons"] for b in row]
+    assert "a:2013" in years and "a:2025" in years
+
+
+def test_typo_finds_jenaer_allianz(brain):
+    data = ask(brain, "Jenear Alianz")
+    assert data["intent"] == "profile" and data["network_id"] == "jenaer-allianz-fuer-fachkraefte"
+    assert "Innovatives Netzwerk 2013" in data["text"]
+
+
+def test_contact_shows_only_recorded_contact_data_with_source_and_date(brain):
+    data = ask(brain, "Kontakt Jenaer Allianz")
+    assert data["intent"] == "contact"
+    assert "Stand: 27.11.2026" in data["text"] and "Quellen:" in data["text"]
+    detail = brain.store.network("jenaer-allianz-fuer-fachkraefte")
+    recorded = " ".join(filter(None, [detail.address, detail.office_contact, detail.website]))
+    for number in re.findall(r"\d[\d /-]{6,}\d", data["text"]):
+        assert number in recorded, f"phone-like number {number!r} not in the record"
+    assert "@" not in data["text"] or "@" in recorded
+
+
+def test_renamed_network_found_by_new_name(brain):
+    data = ask(brain, "Netzwerk Logistik Mitteldeutschland")
+    assert data["network_id"] == "netzwerk-logistik-leipzig-halle"
+
+
+def test_ems_achse_award_years(brain):
+    data = ask(brain, "Wann wurde die Ems-Achse ausgezeichnet?")
+    assert data["intent"] == "profile" and data["network_id"] == "wachstumsregion-ems-achse"
+    assert "2017" in data["text"] and "2021" in data["text"]
+
+
+def test_postcode_nearby_with_distances(brain):
+    data = ask(brain, "Gibt es was in der Nähe von 37073?")
+    assert data["intent"] == "nearby"
+    assert data["region"]["kind"] == "postcode" and "Göttingen" in data["region"]["name"]
+    distances = [n["distance_km"] for n in data["networks"]]
+    assert distances == sorted(distances) and distances[0] < 5
+
+
+def test_town_lists_networks_containing_it_first(brain):
+    data = ask(brain, "Leipzig")
+    assert data["intent"] == "region" and data["region"]["kind"] == "town"
+    assert data["networks"][0]["id"] in {"fachkraefteallianz-leipzig", "netzwerk-logistik-leipzig-halle"}
+
+
+def test_topic_within_state(brain):
+    data = ask(brain, "Pflege in Niedersachsen")
+    assert data["intent"] == "topic" and data["topic"] == "ges"
+    assert data["region"]["name"] == "Niedersachsen"
+    assert data["networks"] and all("Niedersachsen" in n["states"] for n in data["networks"])
+
+
+def test_ambiguous_town_asks_back(brain):
+    data = ask(brain, "Frankfurt")
+    assert data["intent"] == "clarify"
+    labels = [c["label"] for c in data["choices"]]
+    assert labels[0].startswith("Frankfurt am Main") and any("Oder" in label for label in labels)
+    chosen = to_json(brain.act(data["choices"][1]["action"]))
+    assert chosen["region"]["name"] == "Frankfurt (Oder)"
+
+
+def test_english_state_name(brain):
+    assert ask(brain, "Which networks are in Saxony?")["region"]["name"] == "Sachsen"
+
+
+def test_location_gives_nearest_networks(brain):
+    data = to_json(brain.locate(50.9271, 11.5892))  # Jena
+    assert data["intent"] == "nearby" and data["networks"][0]["towns"][0] == "Jena"
+
+
+def test_map_action_gives_a_venue(brain):
+    messages = to_telegram(brain.act("m:jenaer-allianz-fuer-fachkraefte"))
+    venue = messages[-1].venue
+    assert venue and abs(venue["latitude"] - 50.93) < 0.1 and venue["title"].startswith("Jenaer")
+
+
+def test_forged_actions_get_a_polite_answer(brain):
+    for action in ("p:does-not-exist", "zz", "s:XX", "g:95.0,1.0", "t:nope:-", "x" * 300, ""):
+        answer = brain.act(action)
+        assert answer.intent == "unknown"
+        assert to_text(answer)
+
+
+def test_every_button_fits_telegram_limits(brain):
+    for text in ("Sachsen", "/award", "/themen", "Frankfurt", "Jena", "Pflege", "/start", "NRW"):
+        for message in to_telegram(brain.ask(text)):
+            assert len(message.html) <= 4096
+            for row in message.buttons:
+                for button in row:
+                    assert button.url or len(button.action.encode()) <= actions.MAX_BYTES
+                    assert button.url or actions.decode(button.action) is not None, button.action
+
+
+def test_html_is_escaped(brain):
+    html = to_telegram(brain.ask("<script>alert(1)</script> & Sachsen"))[0].html
+    assert "<script>" not in html
+
+
+def test_cli_ask_json_from_stdin(built_db):
+    import os
+
+    env = dict(os.environ, NETZWERKBOT_DB=str(built_db))
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "-"], input="Sachsen\n/award 2013\n",
+                         capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [d["intent"] for d in lines] == ["region", "award"]
+    assert set(lines[0]) >= {"intent", "region", "year", "topic", "networks", "total", "choices", "text", "telegram"}
