@@ -76,6 +76,8 @@ def is_kreisfreie_stadt(code: str, state: str, name: str) -> bool:
         return True
     if not code or len(code) != 5 or not code.isdigit():
         return False
+    if "kreisfreie Stadt" in name or name.startswith(("Stadt ", "Kreisfreie Stadt ")) or name.endswith(", Stadt"):
+        return True
     if any(word in name for word in ("Region", "Regionalverband", "Städteregion", "Landkreis", "kreis")):
         return False
     if code.startswith("09"):
