@@ -1,20 +1,24 @@
 """Rendering an :class:`Answer`: Telegram HTML messages, plain text for the console, and JSON.
 
 The Telegram renderer is the only place where answer text becomes HTML, and it escapes every span
-with ``html.escape``; it splits at paragraph boundaries so no message exceeds 4096 characters, and
-every callback action is checked against the 64-byte limit. The JSON form is the documented,
+with ``html.escape``; it splits at paragraph boundaries so no message exceeds 4096 characters
+(counted in UTF-16 code units, as Telegram does) or 100 formatting entities, drops blank paragraphs
+and characters the Bot API refuses (C0 controls, lone surrogates), links only http(s)/tg URLs, and
+checks every callback action against the 64-byte limit (``tests/test_fuzz.py`` proves all of it). The JSON form is the documented,
 stable schema of ``netzwerkbot ask --json`` (see README, "JSON schema").
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from .models import Answer, Button, Paragraph, Span
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK = 64
+MAX_ENTITIES = 100  # formatting entities Telegram keeps per message
 SCHEMA_VERSION = 1
 
 
@@ -31,13 +35,40 @@ class TelegramMessage:
         return data
 
 
+_UNSENDABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LINK_SCHEMES = ("http://", "https://", "tg://")
+
+
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _sendable(text: str) -> str:
+    """Drop what the Bot API cannot take in a message: C0 control characters and lone surrogates."""
+    return _UNSENDABLE.sub("", text)
+
+
+def _linkable(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(_LINK_SCHEMES) and not any(ch.isspace() for ch in url)
+
+
 def span_html(span: Span) -> str:
-    text = html.escape(span.text, quote=False)
-    if span.url:
-        return f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
-    if span.style in ("b", "i", "code"):
+    raw = _sendable(span.text)
+    if not raw:
+        return ""
+    text = html.escape(raw, quote=False)
+    if span.url and _linkable(span.url):
+        return f'<a href="{html.escape(_sendable(span.url), quote=True)}">{text}</a>'
+    if span.style in ("b", "i", "code") and raw.strip():
         return f"<{span.style}>{text}</{span.style}>"
     return text
+
+
+def _entities(paragraph: Paragraph) -> int:
+    """How many Telegram entities (tags) the paragraph becomes."""
+    return sum(1 for s in paragraph if _sendable(s.text) and ((s.url and _linkable(s.url))
+               or (s.style in ("b", "i", "code") and _sendable(s.text).strip())))
 
 
 def paragraph_html(paragraph: Paragraph) -> str:
@@ -45,48 +76,64 @@ def paragraph_html(paragraph: Paragraph) -> str:
 
 
 def _cut_paragraph(paragraph: Paragraph, limit: int) -> str:
-    """A single paragraph longer than a message: shorten its plain text (tags would break if cut)."""
-    text = "".join(s.text for s in paragraph)
+    """A paragraph too long (or too rich) for one message: its plain text, shortened (tags would break if cut)."""
+    text = _sendable("".join(s.text for s in paragraph))[:limit]  # every character is at least one unit
     escaped = html.escape(text, quote=False)
-    while len(escaped) > limit - 1:
-        text = text[: max(0, len(text) - max(1, len(escaped) - limit + 1))]
+    while tg_len(escaped) > limit - 1:
+        text = text[: max(0, len(text) - max(1, (tg_len(escaped) - limit + 1) // 5))]
         escaped = html.escape(text, quote=False)
     return escaped + "…"
 
 
 def safe_buttons(rows: list[list[Button]]) -> list[list[Button]]:
-    """Drop any callback button whose action would exceed Telegram's 64-byte limit."""
+    """Keep only buttons Telegram accepts: a text, and a callback action of 1-64 bytes or an http(s) URL."""
     result = []
     for row in rows:
-        kept = [b for b in row if b.url or b.switch_inline is not None
-                or (b.action and len(b.action.encode("utf-8")) <= MAX_CALLBACK)]
+        kept = []
+        for b in row:
+            if not _sendable(b.text or "").strip():
+                continue
+            if b.url:
+                ok = _linkable(b.url)
+            elif b.switch_inline is not None:
+                ok = True
+            else:
+                ok = bool(b.action) and len(b.action.encode("utf-8", "surrogatepass")) <= MAX_CALLBACK \
+                    and not _UNSENDABLE.search(b.action)
+            if ok:
+                kept.append(b)
         if kept:
             result.append(kept)
     return result
 
 
 def to_telegram(answer: Answer) -> list[TelegramMessage]:
+    """Messages of at most 4096 UTF-16 units and 100 entities each, split between paragraphs."""
     chunks: list[str] = []
-    current = ""
+    current, current_len, current_entities = "", 0, 0
     for paragraph in answer.paragraphs:
-        piece = paragraph_html(paragraph)
-        if len(piece) > MAX_MESSAGE:
-            piece = _cut_paragraph(paragraph, MAX_MESSAGE)
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) > MAX_MESSAGE:
+        if not _sendable("".join(s.text for s in paragraph)).strip():
+            continue  # Telegram rejects blank messages; a blank paragraph adds nothing
+        piece, entities = paragraph_html(paragraph), _entities(paragraph)
+        if tg_len(piece) > MAX_MESSAGE or entities > MAX_ENTITIES:
+            piece, entities = _cut_paragraph(paragraph, MAX_MESSAGE), 0
+        piece_len = tg_len(piece)
+        joined_len = current_len + 2 + piece_len if current else piece_len
+        if current and (joined_len > MAX_MESSAGE or current_entities + entities > MAX_ENTITIES):
             chunks.append(current)
-            current = piece
+            current, current_len, current_entities = piece, piece_len, entities
         else:
-            current = candidate
+            current = f"{current}\n\n{piece}" if current else piece
+            current_len, current_entities = joined_len, current_entities + entities
     if current or not chunks:
         chunks.append(current or "…")
     messages = [TelegramMessage(chunk) for chunk in chunks]
     messages[-1].buttons = safe_buttons(answer.buttons)
     if answer.venue is not None:
         v = answer.venue
-        venue = {"latitude": v.lat, "longitude": v.lon, "title": v.title}
+        venue = {"latitude": v.lat, "longitude": v.lon, "title": _sendable(v.title)[:256] or "Ort"}
         if v.address:
-            venue["address"] = v.address
+            venue["address"] = _sendable(v.address)[:256]
         messages.append(TelegramMessage("", [], venue))
     return messages
 

@@ -98,7 +98,9 @@ def test_gazetteer_postcodes(brain, postcode, place, state):
 def test_gazetteer_districts_are_normalised(brain):
     names = {d.name for d in brain.gazetteer.districts.values()}
     assert {"Stadt Leipzig", "Stadt Jena", "Stadt Lübeck", "Stadt Augsburg", "Landkreis Augsburg",
-            "Stadt Halle (Saale)", "Kreis Lippe", "Landkreis Göttingen", "Erzgebirgskreis"} <= names
+            "Stadt Halle (Saale)", "Kreis Lippe", "Landkreis Göttingen", "Erzgebirgskreis", "Stadt Trier",
+            "Landkreis Trier-Saarburg", "Stadt Cottbus", "Landkreis Leipzig", "Stadt Kassel", "Landkreis Kassel"} <= names
+    assert sum(1 for n in names if n.startswith("Stadt ")) >= 100
     assert not any(n.startswith("Kreisfreie Stadt") or n.endswith(", Stadt") for n in names)
 
 
