@@ -213,7 +213,7 @@ class Answerer:
             networks = self.store.near(region.lat, region.lon, limit=NEARBY_MIN)
         label = self._region_label(region)
         answer = Answer("nearby", region=region)
-        title = [b(f"Netzwerke in der Nähe von {label}")]
+        title = [b("Netzwerke in Ihrer Nähe" if region.kind == "point" else f"Netzwerke in der Nähe von {label}")]
         if networks and networks[-1].distance_km and networks[-1].distance_km > NEARBY_KM:
             title.append(t(f" (im Umkreis von {NEARBY_KM:.0f} km gibt es wenige, daher die nächsten {len(networks)})"))
         return self._list(answer, query, networks, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
