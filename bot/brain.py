@@ -60,10 +60,12 @@ class Brain:
     def understand(self, text: str) -> Query:
         return self.understanding.understand(text)
 
-    def answer(self, query: Query) -> Answer:
+    def answer(self, query: Query, count: bool = True) -> Answer:
+        """``count=False`` for answers nobody asked for directly (inline previews), so /stats stays honest."""
         with self._lock:
             answer = self.answerer.answer(query)
-        self.intent_counts[answer.intent] += 1
+        if count:
+            self.intent_counts[answer.intent] += 1
         return answer
 
     def ask(self, text: str) -> Answer:
@@ -71,12 +73,12 @@ class Brain:
             query = self.understanding.understand(text)
         return self.answer(query)
 
-    def act(self, action: str) -> Answer:
+    def act(self, action: str, count: bool = True) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
         query = actions.decode(action)
         if query is None:
             query = Query(intent="stale")
-        return self.answer(query)
+        return self.answer(query, count=count)
 
     def locate(self, lat: float, lon: float) -> Answer:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

@@ -1,0 +1,85 @@
+"""Admin commands for the user ids in ``settings.admins``: /stats and /reload.
+
+/reload re-opens the database after ``netzwerkbot db import`` without a restart; it runs in a
+worker thread because a rebuild (when data/ changed) takes about a second and must not stall
+other users. Everyone else gets a polite refusal – the commands are not in the public menu.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from .common import COUNTS, STARTED, Context, brain_of, count, settings_of
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "Dieser Befehl ist nur für Administratoren des Bots verfügbar."
+
+
+def _is_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admins
+
+
+def _uptime(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return (f"{days} d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def _table(counter: dict) -> str:
+    if not counter:
+        return "–"
+    return ", ".join(f"{html.escape(str(k))}: {v}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+async def _send(update: Update, text: str) -> None:
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def on_stats(update: Update, context: Context) -> None:
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(REFUSAL)
+        return
+    count(context, "admin")
+    brain = brain_of(context)
+    started = context.application.bot_data.get(STARTED, brain.started)
+    lines = [
+        "<b>netzwerkbot – Statistik</b>",
+        f"Laufzeit: {_uptime(time.time() - started)}",
+        f"Updates: {_table(context.application.bot_data.get(COUNTS, {}))}",
+        f"Antworten je Art: {_table(dict(brain.intent_counts))}",
+        f"Datenbank: {_table(brain.store.counts())}",
+    ]
+    await _send(update, "\n".join(lines))
+
+
+async def on_reload(update: Update, context: Context) -> None:
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(REFUSAL)
+        return
+    count(context, "admin")
+    try:
+        counts = await asyncio.to_thread(brain_of(context).reload)
+    except Exception as exc:  # the brain keeps the old database; say why, without a traceback wall
+        log.warning("Reload failed: %s", type(exc).__name__, exc_info=True)
+        reason = settings_of(context).redact(str(exc))[:500]
+        await _send(update, f"<b>Neu laden fehlgeschlagen</b> – die bisherigen Daten bleiben aktiv.\n"
+                            f"{html.escape(reason)}")
+        return
+    log.info("Database reloaded: %s", counts)
+    await _send(update, f"<b>Daten neu geladen.</b>\n{_table(counts)}")
+
+
+def handlers() -> list[BaseHandler]:
+    only_new = filters.UpdateType.MESSAGE
+    return [CommandHandler("stats", on_stats, filters=only_new),
+            CommandHandler("reload", on_reload, filters=only_new)]

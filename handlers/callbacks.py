@@ -1,0 +1,65 @@
+"""Inline-keyboard presses.
+
+The callback data is an action string (see :mod:`bot.actions`) that describes the whole query, so
+a button works after a restart; ``brain.act`` returns a polite "nicht verfügbar" answer for forged
+or outdated data. The query is answered *first* (it stops the client's spinner, and Telegram
+expects it within seconds), then the message is edited in place – paging through a list should not
+flood the chat. Anything beyond the first rendered message (a second chunk) is sent as new message.
+
+An answer with a venue (the 🗺 Karte button) is sent as new messages instead: a text message
+cannot become a map pin, and the profile the user came from stays readable above it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.render import to_telegram
+
+from .common import Context, brain_of, count, rate_ok
+from .send import NO_PREVIEW, Target, inline_keyboard, is_not_modified, send_messages
+
+log = logging.getLogger(__name__)
+
+
+async def on_callback(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if not await rate_ok(update, context):  # answers the query itself
+        return
+    await query.answer()
+    count(context, "callback")
+    answer = brain_of(context).act(query.data or "")
+    messages = to_telegram(answer)
+    origin = query.message  # None for messages sent via inline mode; "inaccessible" when very old
+    target = None
+    if origin is not None:
+        target = Target.of(origin) if isinstance(origin, Message) else Target(origin.chat.id)
+
+    editable = answer.venue is None and (query.inline_message_id or isinstance(origin, Message))
+    if editable:
+        first = messages[0]
+        try:
+            await query.edit_message_text(first.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                          reply_markup=inline_keyboard(first.buttons))
+            messages = messages[1:]
+        except BadRequest as exc:
+            if is_not_modified(exc):  # a double tap: the message already shows this answer
+                log.debug("Edit skipped: message not modified")
+                return
+            log.info("Cannot edit the message (%s); sending the answer as a new message", exc)
+    if not messages:
+        return
+    if target is None:
+        # A message sent via inline mode lives in a chat the bot may not be in: only editing works.
+        log.debug("Dropping %d extra message(s) for an inline message", len(messages))
+        return
+    await send_messages(context.bot, target, messages)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_callback)]

@@ -1,0 +1,84 @@
+"""Small helpers every handler uses: where the brain and settings live, counters, the rate gate.
+
+Everything the handlers share is kept in ``application.bot_data`` under the keys below, so tests
+can build an Application with any brain and inspect the counters without globals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.brain import Brain
+from bot.settings import Settings
+
+from .ratelimit import NOTICE, RateLimiter
+
+log = logging.getLogger(__name__)
+
+BRAIN = "brain"
+SETTINGS = "settings"
+COUNTS = "update_counts"  # Counter: handled updates per kind (command, text, callback, …)
+LIMITER = "rate_limiter"
+STARTED = "started"  # time.time() when the Application was built
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def brain_of(context: Context) -> Brain:
+    return context.application.bot_data[BRAIN]
+
+
+def settings_of(context: Context) -> Settings:
+    return context.application.bot_data[SETTINGS]
+
+
+def count(context: Context, kind: str) -> None:
+    """Count one handled update of ``kind`` for /stats (anonymous: no ids, no texts)."""
+    context.application.bot_data.setdefault(COUNTS, Counter())[kind] += 1
+
+
+def update_kind(update: object) -> str:
+    """A coarse, text-free label of an update for logs and counters."""
+    if not isinstance(update, Update):
+        return "other"
+    if update.callback_query:
+        return "callback"
+    if update.inline_query:
+        return "inline"
+    message = update.effective_message
+    if message is None:
+        return "other"
+    if message.location:
+        return "location"
+    if message.text and message.text.startswith("/"):
+        return "command"
+    if message.text:
+        return "text"
+    return "message"
+
+
+async def rate_ok(update: Update, context: Context) -> bool:
+    """True if the user may be answered; sends the one-time notice when the limit is first hit.
+
+    Called by a handler only after it decided the update is meant for the bot, so ordinary group
+    chatter never counts against anybody.
+    """
+    user = update.effective_user
+    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER)
+    if user is None or limiter is None:
+        return True
+    verdict = limiter.check(user.id)
+    if verdict == "ok":
+        return True
+    count(context, "rate_limited")
+    log.info("Rate limit reached for a user (%s)", verdict)
+    if update.callback_query:
+        # A callback query must always be answered, or the client shows a spinner.
+        await update.callback_query.answer(NOTICE if verdict == "notice" else None)
+    elif verdict == "notice" and update.effective_message:
+        await update.effective_message.reply_text(NOTICE)
+    return False

@@ -1,0 +1,91 @@
+"""Inline mode: ``@netzwerk_bot Jena`` in any chat offers network profiles to post there.
+
+The query text goes to ``brain.ask`` like a chat message; each network found (at most 20) becomes
+an article whose message is that network's rendered profile (``brain.act("p:<id>")``). The posted
+message carries a deep link back to the bot (``t.me/<bot>?start=net_<id>``) and the network's
+website, but no callback buttons: a button under a message in somebody else's chat would edit
+that message for everybody, and the bot could not send the map pin there.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InlineQueryResultsButton,
+                      InputTextMessageContent, Update)
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, InlineQueryHandler
+
+from bot.render import to_telegram
+
+from .common import Context, brain_of, count
+from .send import NO_PREVIEW
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 20
+CACHE_SECONDS = 30  # short: a /reload should show up quickly
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+HELP_BUTTON = InlineQueryResultsButton(text="Wie suche ich? Ort, PLZ oder Bundesland eingeben",
+                                       start_parameter="inline")
+NONE_BUTTON = InlineQueryResultsButton(text="Nichts gefunden – im Chat mit dem Bot suchen", start_parameter="inline")
+
+
+def deep_link(username: str | None, network_id: str) -> str | None:
+    """``https://t.me/<bot>?start=net_<id>``, or ``None`` if the payload would be invalid."""
+    payload = f"net_{network_id}"
+    if not username or not _PAYLOAD.match(payload):
+        return None
+    return f"https://t.me/{username}?start={payload}"
+
+
+def _description(network) -> str:
+    where = ", ".join(network.towns[:2]) or ", ".join(network.states)
+    awards = f" · 🏆 {', '.join(str(y) for y in network.award_years)}" if network.award_years else ""
+    return f"{where}{awards}"[:200]
+
+
+def _network_ids(answer) -> list[tuple[str, str]]:
+    """(id, title) pairs: the networks found, or – when the brain asks "which one?" – its choices."""
+    pairs = [(n.id, n.name) for n in answer.networks]
+    if not pairs:
+        pairs = [(c.action[2:], c.label) for c in answer.choices if c.action.startswith("p:")]
+    seen: set[str] = set()
+    return [(i, t) for i, t in pairs if not (i in seen or seen.add(i))][:MAX_RESULTS]
+
+
+def article(context: Context, network_id: str, title: str, description: str) -> InlineQueryResultArticle | None:
+    profile = to_telegram(brain_of(context).act(f"p:{network_id}", count=False))[0]
+    if not profile.html:
+        return None
+    rows = []
+    link = deep_link(context.bot.username, network_id)
+    if link:
+        rows.append([InlineKeyboardButton("🤖 Mehr im netzwerkbot", url=link)])
+    rows += [[InlineKeyboardButton(b.text, url=b.url)] for row in profile.buttons for b in row if b.url]
+    return InlineQueryResultArticle(
+        id=network_id[:64],
+        title=title[:100],
+        description=description or None,
+        input_message_content=InputTextMessageContent(profile.html, parse_mode=ParseMode.HTML,
+                                                      link_preview_options=NO_PREVIEW),
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+    )
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    count(context, "inline")
+    text = (query.query or "").strip()
+    if not text:
+        await query.answer([], cache_time=CACHE_SECONDS, button=HELP_BUTTON)
+        return
+    answer = brain_of(context).ask(text)
+    details = {n.id: _description(n) for n in answer.networks}
+    results = [a for i, title in _network_ids(answer) if (a := article(context, i, title, details.get(i, "")))]
+    await query.answer(results, cache_time=CACHE_SECONDS, button=None if results else NONE_BUTTON)
+
+
+def handlers() -> list[BaseHandler]:
+    return [InlineQueryHandler(on_inline_query)]
