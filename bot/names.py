@@ -7,8 +7,12 @@ the words every name shares ("Netzwerk", "Fachkräfte", "Allianz"). We match wor
    networks, so "jenaer" or "ems" weigh a lot and "fachkraefteallianz" or "netzwerk" little;
 2. each query word is matched to similar name words (exact, or ``fuzz.ratio`` >= 80 for words of
    five letters or more, so "alianz" finds "allianz" and "jenear" finds "jenaer");
-3. a name scores the F1 of how much of the query it explains (precision) and how much of the
-   name the query covers (recall), both IDF-weighted.
+3. a network scores the F1 of how much of the query its names explain together (precision: a word
+   may come from any of its names and aliases, so "IRMA Ingolstadt" is fully explained) and how much
+   of its best-covered name the query covers (recall), both IDF-weighted;
+4. words typed apart or together are rejoined or split when the name writes them the other way
+   ("job 4 u" -> "job4u", "Hanse Belt" -> "hansebelt", "emsachse" -> "ems achse", "Logistiknetzwerk"
+   -> "logistik netzwerk").
 
 Only networks that share at least one matched word are scored (an inverted index), so the cost
 grows with the number of candidate names, not the number of networks.
@@ -58,6 +62,7 @@ class NameMatcher:
             for w in words:
                 df[w] += 1
         n = max(1, len(doc_words))
+        self.df = dict(df)
         self.idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
         self.default_idf = math.log((n + 1) / 1.5)  # an unknown query word weighs like a unique one
         self.vocab = sorted(self.idf)
@@ -68,6 +73,14 @@ class NameMatcher:
         for i, (_nid, _text, words) in enumerate(self.strings):
             for w in set(words):
                 self.index[w].append(i)
+        self.network_words: dict[str, set[str]] = dict(doc_words)
+        # "emsachse" typed for the two name words "ems achse"
+        self.joined: dict[str, tuple[str, str]] = {}
+        for _nid, _text, words in self.strings:
+            for a, b in zip(words, words[1:]):
+                joined = a + b
+                if joined not in self.idf and len(joined) >= 6:
+                    self.joined.setdefault(joined, (a, b))
 
     def similar_words(self, word: str) -> dict[str, float]:
         """Name words similar to ``word`` with a similarity 0..1."""
@@ -84,8 +97,51 @@ class NameMatcher:
                     found.setdefault(cand, 0.85)
         return found
 
-    def match(self, text: str, limit: int = 5) -> list[NameMatch]:
-        qwords = [w for w in fold(text).split() if w not in NAME_STOPWORDS and len(w) >= 2]
+    def query_words(self, text: str) -> list[str]:
+        """The folded query words, rejoined or split where a name writes them the other way."""
+        raw = fold(text).split()
+        words: list[str] = []
+        i = 0
+        while i < len(raw):
+            for n in (3, 2):  # "job 4 u" -> "job4u", "hanse belt" -> "hansebelt"
+                parts = raw[i:i + n]
+                joined = "".join(parts)
+                if len(parts) == n and joined in self.idf and not all(p in self.idf for p in parts):
+                    words.append(joined)
+                    i += n
+                    break
+            else:
+                w = raw[i]
+                if w not in self.idf and w in self.joined:
+                    words.extend(self.joined[w])
+                else:
+                    words.extend(self._split(w))
+                i += 1
+        return [w for w in words if w not in NAME_STOPWORDS and len(w) >= 2]
+
+    def distinctive(self, text: str, network_id: str, max_df: int = 2) -> bool:
+        """Does ``text`` have a word (or a near spelling of one) that few networks' names share with this one?"""
+        words = self.network_words.get(network_id, set())
+        for qw in self.query_words(text):
+            if any(w in words and self.df.get(w, 99) <= max_df and sim >= 0.8
+                   for w, sim in self.similar_words(qw).items()):
+                return True
+        return False
+
+    def _split(self, word: str) -> list[str]:
+        """A compound of two name words ("logistiknetzwerk" -> "logistik", "netzwerk"), else the word."""
+        if word in self.idf or len(word) < 8:
+            return [word]
+        for i in range(4, len(word) - 3):
+            head, tail = word[:i], word[i:]
+            if head in self.idf and tail in self.idf:
+                return [head, tail]
+        return [word]
+
+    def match(self, text: str, limit: int = 5, optional: frozenset[str] = frozenset()) -> list[NameMatch]:
+        """Networks whose names fit ``text``, best first. Words in ``optional`` (filler such as
+        "netzwerke") count when a name has them but are not held against a name that lacks them."""
+        qwords = self.query_words(text)
         if not qwords:
             return []
         similar = [self.similar_words(w) for w in qwords]
@@ -95,26 +151,38 @@ class NameMatcher:
                 candidates.update(self.index.get(w, ()))
         if not candidates:
             return []
-        best: dict[str, NameMatch] = {}
+        by_network: dict[str, list[int]] = defaultdict(list)
         for i in candidates:
-            network_id, display, words = self.strings[i]
-            wordset = set(words)
-            matched_q = 0.0
-            total_q = 0.0
-            covered: dict[str, float] = {}
+            by_network[self.strings[i][0]].append(i)
+        results = []
+        for network_id, indexes in by_network.items():
+            # precision: how much of the query this network's names explain, any name or alias
+            union = self.network_words[network_id]
+            matched_q = total_q = 0.0
             for qw, sims in zip(qwords, similar):
-                hits = [(sim, w) for w, sim in sims.items() if w in wordset]
+                hits = [(sim, w) for w, sim in sims.items() if w in union]
                 weight = max((self.idf[w] for _, w in hits), default=self.idf.get(qw, self.default_idf))
-                total_q += weight
                 if hits:
-                    sim, w = max(hits)
-                    matched_q += weight * sim
-                    covered[w] = max(covered.get(w, 0.0), sim)
-            total_n = sum(self.idf[w] for w in wordset)
+                    total_q += weight
+                    matched_q += weight * max(hits)[0]
+                elif qw not in optional:
+                    total_q += weight
             precision = matched_q / total_q if total_q else 0.0
-            recall = sum(self.idf[w] * s for w, s in covered.items()) / total_n if total_n else 0.0
-            score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            current = best.get(network_id)
-            if current is None or score > current.score:
-                best[network_id] = NameMatch(network_id, display, round(score, 3), round(precision, 3), round(recall, 3))
-        return sorted(best.values(), key=lambda m: (-m.score, m.name))[:limit]
+            # recall: how much of its best-covered name the query covers
+            best_recall, best_display = -1.0, ""
+            for i in indexes:
+                _nid, display, words = self.strings[i]
+                wordset = set(words)
+                covered: dict[str, float] = {}
+                for sims in similar:
+                    for w, sim in sims.items():
+                        if w in wordset:
+                            covered[w] = max(covered.get(w, 0.0), sim)
+                total_n = sum(self.idf[w] for w in wordset)
+                recall = sum(self.idf[w] * s for w, s in covered.items()) / total_n if total_n else 0.0
+                if recall > best_recall or (recall == best_recall and len(display) < len(best_display)):
+                    best_recall, best_display = recall, display
+            score = 2 * precision * best_recall / (precision + best_recall) if precision + best_recall else 0.0
+            results.append(NameMatch(network_id, best_display, round(score, 3), round(precision, 3),
+                                     round(best_recall, 3)))
+        return sorted(results, key=lambda m: (-m.score, m.name, m.network_id))[:limit]

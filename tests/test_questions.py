@@ -1,0 +1,84 @@
+"""The labelled question set (tests/questions.yaml) through the brain: accuracy floors.
+
+Overall accuracy must stay at or above 97 % and every state question must be understood (the
+state group at 100 %). The assertion message lists each failure with what was expected and what
+came back; ``scripts/evaluate.py`` prints the same report with per-intent and per-group figures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_OVERALL = 0.97
+MIN_STATE = 1.0
+
+
+def _load_evaluate():
+    spec = importlib.util.spec_from_file_location("netzwerkbot_evaluate", ROOT / "scripts" / "evaluate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+evaluate = _load_evaluate()
+
+
+@pytest.fixture(scope="session")
+def question_brain(tmp_path_factory):
+    """One brain for the whole session, on a database built once from data/."""
+    from bot.brain import Brain
+    from bot.build import build_database
+
+    data_dir = ROOT / "data"
+    db = tmp_path_factory.mktemp("questions-db") / "netzwerkbot.sqlite"
+    build_database(data_dir, db)
+    return Brain(db, data_dir, auto_build=False)
+
+
+@pytest.fixture(scope="session")
+def report(question_brain):
+    return evaluate.evaluate(question_brain, evaluate.load_questions())
+
+
+def _failures(report, group: str | None = None) -> str:
+    lines = []
+    for r in report.failures:
+        if group is None or r.item.get("group") == group:
+            lines.append(f"{r.item['q']!r} [{r.item.get('group')}]\n    expected {evaluate.expected_of(r.item)}"
+                         f"\n    got      {r.got}\n    why      {'; '.join(r.problems)}")
+    return "\n".join(lines)
+
+
+def test_question_set_is_well_formed():
+    items = evaluate.load_questions()
+    assert len(items) >= 330
+    groups = {item.get("group") for item in items}
+    assert {"state", "award", "profile", "contact", "topic", "nearby", "help", "clarify", "unknown", "english",
+            "typo", "command"} <= groups
+    states = {item["state"] for item in items if isinstance(item.get("state"), str) and item.get("group") == "state"}
+    assert len(states) == 16, sorted(states)
+    assert len({item["q"] for item in items}) == len(items), "duplicate questions"
+
+
+def test_overall_accuracy(report):
+    assert report.overall >= MIN_OVERALL, (
+        f"overall accuracy {report.overall:.1%} < {MIN_OVERALL:.0%}; failures:\n{_failures(report)}")
+
+
+def test_every_state_question_is_understood(report):
+    rate = report.group_rate("state")
+    assert rate >= MIN_STATE, f"state group accuracy {rate:.1%} < {MIN_STATE:.0%}; failures:\n{_failures(report, 'state')}"
+
+
+def test_sachsen_is_never_another_state(question_brain):
+    from bot.render import to_json
+
+    for text in ("Sachsen", "sachsen", "Netzwerke in Sachsen", "sächsische Netzwerke", "Sachssen", "SACHSEN"):
+        region = to_json(question_brain.ask(text))["region"]
+        assert region and region["kind"] == "state" and region["name"] == "Sachsen", (text, region)
