@@ -6,7 +6,7 @@ serve as Telegram ``callback_data`` and, with ``:`` and ``.``/``,`` avoided, as 
 
     p:<id>              profile          c:<id>        contact        m:<id>   map
     a:<year>            award year       a:            award overview
-    s:<code>:<page>     networks in a state (ISO code)
+    s:<code>:<page>     networks in a state (ISO code; DE = all of Germany)
     d:<ags>:<page>      networks in a district (AGS key)
     o:<postcode>:<page> networks around a place, named by one of its postcodes
     g:<lat>,<lon>:<page>  networks near a point
@@ -68,7 +68,7 @@ def for_query(query: Query, page: int) -> str | None:
         return _paged(f"t:{query.topic}:{state}", page)
     if region is None:
         return None
-    if region.kind == "state" and region.code:
+    if region.kind in ("state", "country") and region.code:
         return _paged(f"s:{region.code}", page)
     if region.kind == "district" and region.code:
         return _paged(f"d:{region.code}", page)

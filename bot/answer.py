@@ -121,6 +121,8 @@ class Answerer:
         """Fill in a region that came from a button (only its code is known)."""
         if region is None:
             return None
+        if region.kind == "state" and region.code == "DE":
+            return Region("country", "Deutschland", code="DE")
         if region.kind == "state" and not region.name:
             state = self.catalog.state_by_code.get(region.code or "")
             if not state:
@@ -159,6 +161,15 @@ class Answerer:
             return self._stale(query)
         query.region = region
         answer = Answer("region", region=region)
+        if region.kind == "country":
+            networks = self.store.summaries()
+            title = [b(f"Alle Netzwerke in unserer Datenbank: {len(networks)}")]
+            if query.count_only:
+                title = [t("Unsere Datenbank kennt "), b(str(len(networks))), t(" Netzwerke zur Fachkräftesicherung "
+                         f"in allen 16 Bundesländern (bundesweit gibt es mehrere hundert).")]
+            answer = self._list(answer, query, networks, title, "Die Datenbank ist leer.", False)
+            answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
+            return answer
         if region.kind == "state":
             networks = self.store.in_state(region.name)
             if region.lat is not None:
@@ -252,6 +263,9 @@ class Answerer:
 
     # -- awards --------------------------------------------------------------------------------------
     def _award(self, query: Query) -> Answer:
+        region = self._resolve_region(query.region)
+        if region is not None and region.kind == "state":
+            return self._award_in_state(query, region)
         answer = Answer("award", year=query.year)
         years = self.store.award_years()
         if query.year is None:
@@ -338,6 +352,30 @@ class Answerer:
         if 0 <= index < len(years) - 1:
             nav.append(Button(f"{years[index + 1]} ▶", actions.award(years[index + 1])))
         answer.buttons.append(nav)
+        return answer
+
+    def _award_in_state(self, query: Query, region: Region) -> Answer:
+        """Award winners of one state (optionally one year); unidentified winners may be from it too."""
+        answer = Answer("award", year=query.year, region=region)
+        events = self.store.award_events(query.year)
+        winners: dict[str, list[str]] = {}
+        for event in events:
+            for net in self.store.summaries_by_ids(event["winner_ids"]):
+                if region.name in net.states:
+                    winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
+        networks = self.store.summaries_by_ids(list(winners))
+        when = f" {query.year}" if query.year else ""
+        answer.add(b(f"Ausgezeichnete Netzwerke in {region.name}{when}: {len(networks)}"))
+        if not networks:
+            answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk aus {region.name}.")
+        for n, net in enumerate(networks, start=1):
+            answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id])))
+            answer.buttons.append([Button(f"{n}. {net.name}"[:60], actions.profile(net.id))])
+        if any(e["winners_total"] and len(e["winner_ids"]) < e["winners_total"] for e in events):
+            answer.add(i("Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
+                         f"aus {region.name} dabei sein."))
+        answer.networks, answer.total = networks, len(networks)
+        answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
         return answer
 
     # -- one network ---------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ CONTACT_WORDS = {"kontakt", "kontakte", "kontaktdaten", "erreichen", "erreiche",
 CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is")
 NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naechste", "naechsten", "naechstes",
                 "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung"}
+COUNTRY_WORDS = {"deutschland", "bundesweit", "insgesamt", "germany", "gesamt", "deutschlandweit", "bundesgebiet"}
 COUNT_PHRASES = ("wie viele", "wieviele", "wie viel", "wieviel", "anzahl", "how many", "zahl der")
 STOPWORDS = frozenset("""
     welche welcher welches was wer wo wie gibt gibts es ein eine einen einem einer der die das den dem des
@@ -146,6 +147,7 @@ class Signals:
     wants_contact: bool = False
     wants_nearby: bool = False
     wants_count: bool = False
+    wants_country: bool = False
     wants_help: bool = False
     not_places: set[int] = field(default_factory=set)  # tokens that must not be read as a place
 
@@ -299,6 +301,7 @@ class Understanding:
         sig.wants_contact = bool(words & CONTACT_WORDS) or any(f" {p} " in padded for p in CONTACT_PHRASES)
         sig.wants_nearby = bool(words & NEARBY_WORDS) or "in der naehe" in folded
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
+        sig.wants_country = bool(words & COUNTRY_WORDS)
         postcode = _POSTCODE.search(text)
         if postcode:
             sig.postcode = postcode.group(1)
@@ -649,6 +652,10 @@ class Understanding:
             return Query(intent="award", text=text, year=sig.year)
         if sig.year is not None and not sig.spans and not sig.topic and not sig.postcode and len(content) <= 2:
             return Query(intent="award", text=text, year=sig.year)
+        if sig.wants_award and not sig.topic and not sig.postcode and sig.spans \
+                and all(span.kind == "state" for span in sig.spans):
+            # "Welche Netzwerke in Bayern wurden ausgezeichnet?": the award winners of one state
+            return Query(intent="award", text=text, year=sig.year, region=self._state_region(sig.spans[0].value))
         if isinstance(network, list):
             intent = "contact" if sig.wants_contact else "profile"
             return Query(intent="clarify", text=text, choices=self._for_intent(network, intent), info=intent)
@@ -712,12 +719,19 @@ class Understanding:
                          region=Region("town", p.name, p.state, p.lat, p.lon, key=fold(p.parent or p.name),
                                        code=p.postcode))
         if state:
-            code = self.catalog.state_by_name[state].code
-            centre = self.gazetteer.state_centre(state)
-            region = Region("state", state, state, *(centre or (None, None)), key=fold(state), code=code)
+            region = self._state_region(state)
             intent_here = "topic" if topic and intent in (None, "region") else (intent or "region")
             return Query(intent=intent_here, text=text, region=region, topic=topic, count_only=sig.wants_count)
+        if sig.wants_country and not topic and intent in (None, "region"):
+            # "Wie viele Netzwerke gibt es insgesamt / in Deutschland?"
+            return Query(intent="region", text=text, region=Region("country", "Deutschland", code="DE"),
+                         count_only=sig.wants_count)
         return None
+
+    def _state_region(self, state: str) -> Region:
+        centre = self.gazetteer.state_centre(state)
+        return Region("state", state, state, *(centre or (None, None)), key=fold(state),
+                      code=self.catalog.state_by_name[state].code)
 
     def _rank_places(self, span: Span, state: str | None, typed: str) -> list[Place]:
         """The places a town word may mean, likeliest first; one entry when it is unambiguous."""

@@ -176,3 +176,18 @@ def test_cli_ask_json_from_stdin(built_db):
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [d["intent"] for d in lines] == ["region", "award"]
     assert set(lines[0]) >= {"intent", "region", "year", "topic", "networks", "total", "choices", "text", "telegram"}
+
+
+def test_award_winners_of_one_state(brain):
+    data = ask(brain, "Welche Netzwerke in Bayern wurden ausgezeichnet?")
+    assert data["intent"] == "award" and data["region"]["name"] == "Bayern"
+    assert data["networks"] and all("Bayern" in n["states"] and n["award_years"] for n in data["networks"])
+    ids = {n["id"] for n in data["networks"]}
+    assert "fachkraefte-initiative-wirtschaftsraum-augsburg" in ids and "jenaer-allianz-fuer-fachkraefte" not in ids
+
+
+def test_germany_wide_count_and_paging(brain):
+    data = ask(brain, "Wie viele Netzwerke gibt es insgesamt?")
+    assert data["intent"] == "region" and data["region"]["kind"] == "country" and data["total"] == 142
+    nxt = [b["callback_data"] for row in data["telegram"][-1]["buttons"] for b in row if b["text"].startswith("Weiter")]
+    assert nxt == ["s:DE:1"] and to_json(brain.act(nxt[0]))["page"] == 1
