@@ -28,8 +28,16 @@ SCHEMA_VERSION = 1
 SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
 
 
-class BuildError(RuntimeError):
-    """The bundled data is inconsistent; the message says which file and record."""
+class StoreError(RuntimeError):
+    """The database cannot be used or built; the message names the file and what to do.
+
+    Defined here (and re-exported by ``bot.store``) so that :class:`BuildError` is one, too: every
+    caller that reports a ``StoreError`` as one clear line also reports a failed build that way.
+    """
+
+
+class BuildError(StoreError):
+    """The bundled data is inconsistent, or an existing database cannot be carried over."""
 
 
 @dataclass
@@ -264,15 +272,32 @@ def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
 
 
 def read_imports(db_path: Path) -> list[dict]:
-    """Imported rows of an existing database (to carry them into a rebuild); [] if unreadable."""
+    """Imported rows of an existing database, to carry them into a rebuild.
+
+    A missing file or a database without an ``imports`` table has none. A file that exists but
+    cannot be read raises :class:`BuildError` instead of answering "no imports": a rebuild would
+    otherwise silently drop every record the operator imported. The connection is read-write on
+    purpose: if an import was killed mid-transaction, opening it rolls the hot journal back first.
+    """
     if not db_path.exists():
         return []
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        conn = sqlite3.connect(db_path)
+        try:
             return [{"id": i, "record": r, "imported_at": t, "source": s}
                     for i, r, t, s in conn.execute("select id, record, imported_at, source from imports")]
-    except sqlite3.Error:
-        return []
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if str(exc).startswith("no such table"):
+            return []
+        problem = exc
+    except sqlite3.DatabaseError as exc:
+        problem = exc
+    raise BuildError(
+        f"Die vorhandene Datenbank {db_path} ist nicht lesbar ({problem}); importierte Datensätze darin gingen "
+        f"beim Neubau verloren, deshalb wurde nichts verändert. Datei sichern (umbenennen) oder löschen, neu bauen "
+        f"und frühere Importe mit netzwerkbot db import wiederholen.")
 
 
 def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None) -> BuildReport:
@@ -285,6 +310,7 @@ def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
+    conn = None
     try:
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
@@ -312,8 +338,16 @@ def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None
         report.imported = len(imports)
         conn.execute("pragma journal_mode = delete")
         conn.close()
+        conn = None
         os.replace(tmp, db_path)
+    except sqlite3.OperationalError as exc:
+        # "unable to open database file" (a directory nobody may write, a read-only file system),
+        # "database or disk is full": one clear line, and the old database stays as it was
+        raise BuildError(f"Kann die Datenbank {db_path} nicht bauen ({exc}). Ist der Ort beschreibbar und Platz frei? "
+                         f"Sonst NETZWERKBOT_DB auf einen beschreibbaren Ort setzen.") from None
     finally:
+        if conn is not None:
+            conn.close()
         tmp.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     report.size_bytes = db_path.stat().st_size

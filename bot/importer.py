@@ -69,8 +69,8 @@ def import_file(db_path: Path, path: Path, catalog: Catalog, fmt: str | None = N
                       "source": path.name} for r in batch), pk="id")
                 if _between_batches:
                     _between_batches(start)
-    except sqlite3.OperationalError as exc:
-        raise OSError(f"Import in {db_path} fehlgeschlagen: {exc}") from None
+    except sqlite3.DatabaseError as exc:  # locked, read-only, disk full, damaged: nothing was committed
+        raise OSError(f"Import in {db_path} fehlgeschlagen, nichts geändert: {exc}") from None
     finally:
         conn.close()
     return result
@@ -116,10 +116,14 @@ def export_records(db_path: Path, fmt: str) -> str:
 
 
 def check_database(db_path: Path) -> list[str]:
-    """Consistency problems: duplicates, networks without coordinates, unknown states, dangling awards."""
-    conn = _open_checked(db_path)
+    """Consistency problems: damage, duplicates, networks without coordinates, unknown states, dangling awards."""
+    conn = _open_checked(db_path, integrity=False)  # a damaged file is reported below, not refused
     problems = []
     try:
+        integrity = conn.execute("pragma integrity_check").fetchone()[0]
+        if integrity != "ok":
+            return [f"SQLite integrity_check: {' '.join(str(integrity).split())[:300]} – Datei sichern und "
+                    f"neu bauen: netzwerkbot db build --force"]
         for name, ids in conn.execute(
                 "select lower(name), group_concat(id, ', ') from networks group by lower(name) having count(*) > 1"):
             problems.append(f"Doppelter Name {name!r}: {ids}")
@@ -136,9 +140,8 @@ def check_database(db_path: Path) -> list[str]:
         for (nid,) in conn.execute(
                 "select network_id from network_awards where network_id not in (select id from networks)"):
             problems.append(f"Preis verweist auf unbekanntes Netzwerk: {nid}")
-        integrity = conn.execute("pragma integrity_check").fetchone()[0]
-        if integrity != "ok":
-            problems.append(f"SQLite integrity_check: {integrity}")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"SQLite: {exc} – Datei sichern und neu bauen: netzwerkbot db build --force")
     finally:
         conn.close()
     return problems

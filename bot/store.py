@@ -15,13 +15,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .build import SCHEMA_VERSION, BuildError, build_database, source_fingerprint
+from .build import SCHEMA_VERSION, BuildError, StoreError, build_database, source_fingerprint
 from .catalog import Catalog
 from .textnorm import fold
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used; the message names the file and what to do."""
 
 
 @dataclass
@@ -83,17 +79,34 @@ def _summary(row: dict) -> NetworkSummary:
                           row["lat"], row["lon"], row["placed_by"], row["status"], years)
 
 
-def _open_checked(db_path: Path) -> sqlite3.Connection:
-    """Open read-write and check that the file is a database of our schema; raise StoreError if not."""
+def _corrupt(db_path: Path, detail: str) -> StoreError:
+    return StoreError(
+        f"Die Datenbank {db_path} ist beschädigt oder keine netzwerkbot-Datenbank ({detail}). "
+        f"Sie wurde nicht verändert. Sichern oder löschen Sie die Datei und bauen Sie sie neu: "
+        f"netzwerkbot db build --force"
+    )
+
+
+def _open_checked(db_path: Path, integrity: bool = True) -> sqlite3.Connection:
+    """Open read-write and check that the file is a sound database of our schema; raise StoreError if not.
+
+    ``integrity``: also run SQLite's ``quick_check`` (about 20 ms for the bundled data), so a file
+    whose header and ``meta`` table survived but whose other pages are damaged is refused here,
+    with one clear message, instead of failing in the middle of an answer.
+    """
+    conn = None
     try:
         conn = sqlite3.connect(db_path, check_same_thread=False)
         version = conn.execute("select value from meta where key = 'schema_version'").fetchone()
+        if integrity:
+            result = conn.execute("pragma quick_check(1)").fetchone()[0]
+            if result != "ok":
+                conn.close()
+                raise _corrupt(db_path, " ".join(str(result).split())[:160])
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"Die Datenbank {db_path} ist beschädigt oder keine netzwerkbot-Datenbank ({exc}). "
-            f"Sie wurde nicht verändert. Sichern oder löschen Sie die Datei und bauen Sie sie neu: "
-            f"netzwerkbot db build --force"
-        ) from None
+        if conn is not None:
+            conn.close()
+        raise _corrupt(db_path, str(exc)) from None
     if version is None:
         conn.close()
         raise StoreError(f"Die Datenbank {db_path} hat keine Schema-Version. Neu bauen: netzwerkbot db build --force")
@@ -108,7 +121,7 @@ def ensure_database(db_path: Path, data_dir: Path, catalog: Catalog | None = Non
     if not db_path.exists():
         reason = "neu gebaut (Datei fehlte)"
     else:
-        conn = _open_checked(db_path)
+        conn = _open_checked(db_path, integrity=False)  # the Store (or the import) that follows checks it
         try:
             meta = dict(conn.execute("select key, value from meta").fetchall())
         finally:

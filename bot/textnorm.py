@@ -15,9 +15,19 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+# Unicode normalisation is quadratic in the length of a run of combining marks (CPython reorders
+# them by insertion), so 1,000,000 combining characters would take most of an hour. Nothing longer
+# than a Telegram message (4096 characters) needs reading; longer input is cut before normalising.
+MAX_INPUT = 4096
+
+
 def clean(text: str) -> str:
-    """Remove control characters and bidi overrides, normalise Unicode (NFC) and whitespace."""
-    text = unicodedata.normalize("NFC", text or "")
+    """Remove control characters and bidi overrides, normalise Unicode (NFC) and whitespace.
+
+    Input beyond :data:`MAX_INPUT` characters is dropped first (callers that cut shorter still
+    see that the text was long).
+    """
+    text = unicodedata.normalize("NFC", (text or "")[:MAX_INPUT])
     text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
 
