@@ -1,16 +1,19 @@
 """Action strings: a whole query packed into at most 64 bytes of ``[A-Za-z0-9_:.,-]``.
 
 Buttons carry an action instead of a server-side session key, so a button still works after a
-restart and on another instance: pressing it re-runs the query it describes. The same strings
-serve as Telegram ``callback_data`` and, with ``:`` and ``.``/``,`` avoided, as deep-link payloads.
+restart and on another instance: pressing it re-runs the query it describes, including its place,
+topic and intent, so "Weiter ▶" never loses the question's context.
 
     p:<id>              profile          c:<id>        contact        m:<id>   map
     a:<year>            award year       a:            award overview
     s:<code>:<page>     networks in a state (ISO code; DE = all of Germany)
     d:<ags>:<page>      networks in a district (AGS key)
-    o:<postcode>:<page> networks around a place, named by one of its postcodes
+    o:<postcode>:<page> networks for a town, named by one of its postcodes
+    z:<postcode>:<page> networks for a postcode area
     g:<lat>,<lon>:<page>  networks near a point
-    t:<topic>:<state|->:<page>  networks by topic, optionally in a state
+    n:<ref>:<page>      networks near a town (o12345) or postcode area (z12345)
+    t:<topic>:<ref>:<page>  networks by topic; ref: - | state code | o12345 | z12345 | d12345
+    k:<ref>:<page>      contact list for a place (same refs)
     h  help    T  topics    Q  sources    D  privacy
 
 Decoding never trusts its input: anything malformed returns ``None`` and the caller says so.
@@ -25,6 +28,7 @@ from .models import Query, Region
 MAX_BYTES = 64
 _ID = r"[a-z0-9][a-z0-9-]{0,59}"
 _PAGE = r"(?::(\d{1,4}))?"
+_REF = r"(-|[A-Z]{2}|[ozd]\d{5})"
 PATTERNS = {
     "p": re.compile(rf"^p:({_ID})$"),
     "c": re.compile(rf"^c:({_ID})$"),
@@ -33,8 +37,11 @@ PATTERNS = {
     "s": re.compile(rf"^s:([A-Z]{{2}}){_PAGE}$"),
     "d": re.compile(rf"^d:(\d{{5}}){_PAGE}$"),
     "o": re.compile(rf"^o:(\d{{5}}){_PAGE}$"),
+    "z": re.compile(rf"^z:(\d{{5}}){_PAGE}$"),
     "g": re.compile(rf"^g:(-?\d{{1,2}}\.\d{{1,4}}),(-?\d{{1,3}}\.\d{{1,4}}){_PAGE}$"),
-    "t": re.compile(rf"^t:([a-z-]{{2,8}}):([A-Z]{{2}}|-){_PAGE}$"),
+    "n": re.compile(rf"^n:([oz]\d{{5}}){_PAGE}$"),
+    "t": re.compile(rf"^t:([a-z-]{{2,8}}):{_REF}{_PAGE}$"),
+    "k": re.compile(rf"^k:{_REF}{_PAGE}$"),
 }
 SIMPLE = {"h": ("help", None), "T": ("info", "themen"), "Q": ("info", "quellen"), "D": ("info", "datenschutz")}
 MAX_PAGE = 9999
@@ -60,22 +67,55 @@ def _paged(base: str, page: int) -> str:
     return base if page == 0 else f"{base}:{page}"
 
 
+def region_ref(region: Region | None) -> str | None:
+    """The compact reference of a place: state code, o/z + postcode, d + district key; None for points."""
+    if region is None:
+        return "-"
+    if region.kind in ("state", "country") and region.code:
+        return region.code
+    if region.kind == "town" and region.code:
+        return f"o{region.code}"
+    if region.kind == "postcode" and region.code:
+        return f"z{region.code}"
+    if region.kind == "district" and region.code:
+        return f"d{region.code}"
+    return None
+
+
+def region_from_ref(ref: str) -> Region | None:
+    """The inverse of :func:`region_ref`; only the code is known, answering fills in the rest."""
+    if ref == "-":
+        return None
+    if len(ref) == 2:
+        return Region("state", "", code=ref)
+    kind = {"o": "town", "z": "postcode", "d": "district"}[ref[0]]
+    return Region(kind, "", code=ref[1:])
+
+
 def for_query(query: Query, page: int) -> str | None:
     """The action that re-runs ``query`` at ``page`` (None when the query cannot be packed)."""
     region = query.region
+    ref = region_ref(region)
     if query.intent == "topic" and query.topic:
-        state = region.code if region and region.kind == "state" else "-"
-        return _paged(f"t:{query.topic}:{state}", page)
+        return _paged(f"t:{query.topic}:{ref}", page) if ref else None
     if region is None:
         return None
+    if region.kind == "point" or (query.intent == "nearby" and ref is None):
+        if region.lat is None or region.lon is None:
+            return None
+        return _paged(f"g:{region.lat:.4f},{region.lon:.4f}", page)
+    if query.intent == "nearby" and ref and ref[0] in "oz":
+        return _paged(f"n:{ref}", page)
+    if query.intent == "contact" and ref and ref != "-":
+        return _paged(f"k:{ref}", page)
     if region.kind in ("state", "country") and region.code:
         return _paged(f"s:{region.code}", page)
     if region.kind == "district" and region.code:
         return _paged(f"d:{region.code}", page)
-    if region.kind in ("town", "postcode") and region.code:
+    if region.kind == "town" and region.code:
         return _paged(f"o:{region.code}", page)
-    if region.lat is not None and region.lon is not None:
-        return _paged(f"g:{region.lat:.4f},{region.lon:.4f}", page)
+    if region.kind == "postcode" and region.code:
+        return _paged(f"z:{region.code}", page)
     return None
 
 
@@ -91,7 +131,7 @@ def decode(action: str | None) -> Query | None:
     if not match:
         return None
     kind, groups = action[0], match.groups()
-    page = int(groups[-1]) if kind in "sdogt" and groups[-1] else 0
+    page = int(groups[-1]) if kind in "sdozgntk" and groups[-1] else 0
     if kind == "p":
         return Query(intent="profile", network_id=groups[0])
     if kind == "c":
@@ -105,13 +145,19 @@ def decode(action: str | None) -> Query | None:
     if kind == "d":
         return Query(intent="region", region=Region("district", "", code=groups[0]), page=page)
     if kind == "o":
-        return Query(intent="region", region=Region("postcode", groups[0], code=groups[0]), page=page)
+        return Query(intent="region", region=Region("town", "", code=groups[0]), page=page)
+    if kind == "z":
+        return Query(intent="region", region=Region("postcode", "", code=groups[0]), page=page)
     if kind == "g":
         lat, lon = float(groups[0]), float(groups[1])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         return Query(intent="nearby", region=Region("point", "", lat=lat, lon=lon), page=page)
+    if kind == "n":
+        return Query(intent="nearby", region=region_from_ref(groups[0]), page=page)
     if kind == "t":
-        state = None if groups[1] == "-" else Region("state", "", code=groups[1])
-        return Query(intent="topic", topic=groups[0], region=state, page=page)
+        return Query(intent="topic", topic=groups[0], region=region_from_ref(groups[1]), page=page)
+    if kind == "k":
+        region = region_from_ref(groups[0])
+        return Query(intent="contact", region=region, page=page) if region else None
     return None

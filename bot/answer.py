@@ -20,7 +20,6 @@ from .textnorm import fold
 PAGE_SIZE = 6
 NEARBY_KM = 100.0
 NEARBY_MIN = 5
-REGION_OTHERS = 8  # nearest networks outside a town/district shown after those inside it
 KIND_DE = {"network": "Netzwerk", "alliance": "Bündnis/Allianz", "initiative": "Initiative", "project": "Projekt",
            "campaign": "Kampagne"}
 STATUS_DE = {"active": "aktiv", "renamed": "umbenannt / aufgegangen", "dissolved": "aufgelöst", "ended": "beendet"}
@@ -40,7 +39,23 @@ def _host(url: str) -> str:
 def _km(value: float | None) -> str:
     if value is None:
         return ""
+    if value < 1:
+        return "im Ort"
     return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
+
+
+def _count(n: int, one: str = "Netzwerk", many: str = "Netzwerke") -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _in_state(state: str) -> str:
+    """ "in Sachsen", but "im Saarland" """
+    return f"im {state}" if state == "Saarland" else f"in {state}"
+
+
+def _label(text: str, limit: int = 60) -> str:
+    """A button label of at most ``limit`` characters; a cut label ends in "…"."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 STATUS_NOTE_WORDS = {"active": "aktiv", "unclear": "unklar", "ended": "beendet", "dissolved": "aufgelöst",
@@ -80,7 +95,8 @@ class Answerer:
 
     # -- lists ---------------------------------------------------------------------------------------
     def _list(self, answer: Answer, query: Query, networks: list[NetworkSummary], title: list,
-              empty: str, show_distance: bool) -> Answer:
+              empty: str, show_distance: bool, near_from: int | None = None, open_action=actions.profile) -> Answer:
+        """A paged list. ``near_from``: index where "in der Nähe" starts (after networks covering the place)."""
         answer.networks = networks
         answer.total = len(networks)
         pages = max(1, math.ceil(len(networks) / PAGE_SIZE))
@@ -90,8 +106,11 @@ class Answerer:
         if not networks:
             answer.add(empty)
             return answer
-        shown = networks[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-        for n, net in enumerate(shown, start=page * PAGE_SIZE + 1):
+        first = page * PAGE_SIZE
+        shown = networks[first:first + PAGE_SIZE]
+        for n, net in enumerate(shown, start=first + 1):
+            if near_from is not None and n - 1 == near_from:
+                answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
             spans = [t(f"{n}. "), b(net.name)]
             where = ", ".join(net.towns[:2]) or ", ".join(net.states)
             details = [where] if where else []
@@ -105,9 +124,9 @@ class Answerer:
                 spans.append(t(" – " + " · ".join(details)))
             answer.add(*spans)
         if pages > 1:
-            answer.add(i(f"Seite {page + 1} von {pages} · {len(networks)} Netzwerke insgesamt"))
-        for n, net in enumerate(shown, start=page * PAGE_SIZE + 1):
-            answer.buttons.append([Button(f"{n}. {net.name}"[:60], actions.profile(net.id))])
+            answer.add(i(f"Seite {page + 1} von {pages} · {_count(len(networks))} insgesamt"))
+        for n, net in enumerate(shown, start=first + 1):
+            answer.buttons.append([Button(_label(f"{n}. {net.name}"), open_action(net.id))])
         nav = []
         if page > 0 and (prev := actions.for_query(query, page - 1)):
             nav.append(Button("◀ Zurück", prev))
@@ -131,13 +150,12 @@ class Answerer:
             return Region("state", state.name, state.name, *centre, key=fold(state.name), code=state.code)
         if region.kind == "district" and not region.name:
             d = self.gazetteer.district_by_code(region.code or "")
-            return Region("district", d.name, d.state, d.lat, d.lon, key=d.core, code=d.code) if d else None
-        if region.kind == "postcode" and region.lat is None:
+            return self.gazetteer.district_region(d) if d else None
+        if region.kind == "town" and region.lat is None:
             place = self.gazetteer.place_by_postcode(self.store, region.code or "")
-            if not place:
-                return None
-            return Region("town", place.name, place.state, place.lat, place.lon, key=fold(place.parent or place.name),
-                          code=place.postcode)
+            return self.gazetteer.town_region(place) if place else None
+        if region.kind == "postcode" and region.lat is None:
+            return self.gazetteer.postcode_region(self.store, region.code or "")
         return region
 
     def _inside(self, region: Region) -> list[str]:
@@ -155,6 +173,21 @@ class Answerer:
             ids += self.store.ids_in_region("district", region.key, region.state)
         return list(dict.fromkeys(ids))
 
+    def _with_distances(self, networks: list[NetworkSummary], region: Region) -> list[NetworkSummary]:
+        """Set each network's distance to its nearest place (not only its first town) and sort by it."""
+        points = self.store.points([n.id for n in networks])
+        for net in networks:
+            spots = points.get(net.id) or ([(net.lat, net.lon)] if net.lat is not None else [])
+            net.distance_km = round(min(haversine_km(region.lat, region.lon, la, lo) for la, lo in spots), 1) \
+                if spots else None
+        networks.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0, n.name))
+        return networks
+
+    def _around(self, region: Region, exclude: set[str]) -> list[NetworkSummary]:
+        """Networks with a place within NEARBY_KM of ``region`` (by their nearest place)."""
+        found = self.store.near(region.lat, region.lon, max_km=NEARBY_KM, exclude=exclude)
+        return self._with_distances(found, region)
+
     def _region(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
         if region is None:
@@ -166,47 +199,42 @@ class Answerer:
             title = [b(f"Alle Netzwerke in unserer Datenbank: {len(networks)}")]
             if query.count_only:
                 title = [t("Unsere Datenbank kennt "), b(str(len(networks))), t(" Netzwerke zur Fachkräftesicherung "
-                         f"in allen 16 Bundesländern (bundesweit gibt es mehrere hundert).")]
+                         "in allen 16 Bundesländern (bundesweit gibt es mehrere hundert).")]
             answer = self._list(answer, query, networks, title, "Die Datenbank ist leer.", False)
             answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
             return answer
         if region.kind == "state":
             networks = self.store.in_state(region.name)
-            if region.lat is not None:
-                for net in networks:
-                    if net.lat is not None:
-                        net.distance_km = None
-            verb = "ist" if len(networks) == 1 else "sind"
-            title = [b(f"Netzwerke in {region.name}: {len(networks)}")]
+            where = _in_state(region.name)
+            title = [b(f"Netzwerke {where}: {len(networks)}")]
             if query.count_only:
-                title = [t(f"In {region.name} {verb} "), b(str(len(networks))), t(" Netzwerke zur Fachkräftesicherung "
-                         "in unserer Datenbank.")]
+                verb = "ist" if len(networks) == 1 else "sind"
+                title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(networks))),
+                         t(" zur Fachkräftesicherung in unserer Datenbank.")]
             return self._list(answer, query, networks, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False)
-        inside = self.store.summaries_by_ids(self._inside(region))
-        for net in inside:
-            net.distance_km = round(haversine_km(region.lat, region.lon, net.lat, net.lon), 1) if net.lat is not None else None
-        inside.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0, n.name))
-        others = self.store.near(region.lat, region.lon, limit=REGION_OTHERS, max_km=NEARBY_KM,
-                                 exclude={n.id for n in inside})
+        inside = self._with_distances(self.store.summaries_by_ids(self._inside(region)), region)
+        others = self._around(region, exclude={n.id for n in inside})
         label = self._region_label(region)
-        title = [b(f"Netzwerke für {label}")]
+        title = [b(label)]
         if inside:
-            title.append(t(f": {len(inside)} mit diesem Gebiet"))
+            title.append(t(f": {_count(len(inside))} mit diesem Gebiet"))
+        else:
+            title.append(t(": kein Netzwerk, dessen Gebiet den Ort umfasst"))
         if others:
-            title.append(t(f", dazu {len(others)} in der Nähe (bis {NEARBY_KM:.0f} km)"))
+            title.append(t(f", {len(others)} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
         if query.count_only:
-            title = [t(f"Für {label} kennen wir "), b(str(len(inside))),
-                     t(" Netzwerk(e), deren Gebiet den Ort umfasst, und "), b(str(len(others))),
+            title = [t(f"Für {label} kennen wir "), b(_count(len(inside))),
+                     t(" mit diesem Gebiet und "), b(str(len(others))),
                      t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
+        open_action = actions.contact if query.intent == "contact" else actions.profile
         return self._list(answer, query, inside + others, title,
-                          f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True)
+                          f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
+                          near_from=len(inside) if inside and others else None, open_action=open_action)
 
     def _region_label(self, region: Region) -> str:
-        if region.kind == "district":
-            return f"{region.name} ({region.state})"
-        if region.kind in ("town", "postcode"):
+        if region.kind in ("district", "town", "postcode"):
             return f"{region.name} ({region.state})" if region.state else region.name
-        return region.name or "Ihren Standort"
+        return region.name or "Ihr Standort"
 
     def _nearby(self, query: Query) -> Answer:
         if query.info == "ask_location" or query.region is None:
@@ -219,15 +247,31 @@ class Answerer:
         if region is None or region.lat is None:
             return self._stale(query)
         query.region = region
-        networks = self.store.near(region.lat, region.lon, max_km=NEARBY_KM)
-        if len(networks) < NEARBY_MIN:
-            networks = self.store.near(region.lat, region.lon, limit=NEARBY_MIN)
+        networks = self._around(region, exclude=set())
+        few = len(networks) < NEARBY_MIN
+        if few:
+            networks = self._with_distances(self.store.near(region.lat, region.lon, limit=NEARBY_MIN * 3), region)
+            networks = networks[:NEARBY_MIN]
         label = self._region_label(region)
         answer = Answer("nearby", region=region)
         title = [b("Netzwerke in Ihrer Nähe" if region.kind == "point" else f"Netzwerke in der Nähe von {label}")]
-        if networks and networks[-1].distance_km and networks[-1].distance_km > NEARBY_KM:
-            title.append(t(f" (im Umkreis von {NEARBY_KM:.0f} km gibt es wenige, daher die nächsten {len(networks)})"))
+        if few:
+            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {len(networks)} nächsten"))
         return self._list(answer, query, networks, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
+
+    def _topic_networks(self, topic, state: str | None) -> list[NetworkSummary]:
+        """Networks of a field of action or sector; a sector also brings the field it belongs to."""
+        if topic.parent is not None or (topic.kind == "topic" and not self.store.with_topic("topic", topic.name)):
+            networks = self.store.summaries_by_ids(self.store.search_text([topic.name], limit=500))
+            return [n for n in networks if state is None or state in n.states]
+        networks = self.store.with_topic(topic.kind, topic.name, state)
+        if topic.kind == "sector":
+            seen = {n.id for n in networks}
+            field = next((x for x in self.catalog.topics
+                          if x.kind == "topic" and fold(x.name).startswith(fold(topic.name))), None)
+            if field:
+                networks += [n for n in self.store.with_topic("topic", field.name, state) if n.id not in seen]
+        return networks
 
     def _topic(self, query: Query) -> Answer:
         topic = self.catalog.topic_by_code.get(query.topic or "")
@@ -235,31 +279,45 @@ class Answerer:
         if topic is None or (query.region is not None and region is None):
             return self._stale(query)
         query.region = region
-        if topic.parent is not None or (topic.kind == "topic" and not self.store.with_topic("topic", topic.name)):
-            ids = self.store.search_text([topic.name], limit=500)
-            networks = self.store.summaries_by_ids(ids)
-            if region and region.kind == "state":
-                networks = [n for n in networks if region.name in n.states]
-        else:
-            by_topic = self.store.with_topic(topic.kind, topic.name, region.name if region and region.kind == "state" else None)
-            networks = by_topic
-            if topic.kind == "sector":
-                also = {n.id for n in networks}
-                field = next((x for x in self.catalog.topics if x.kind == "topic" and fold(x.name).startswith(fold(topic.name))), None)
-                if field:
-                    extra = self.store.with_topic("topic", field.name, region.name if region and region.kind == "state" else None)
-                    networks += [n for n in extra if n.id not in also]
-        show_distance = bool(region and region.kind != "state" and region.lat is not None)
-        if show_distance:
-            for net in networks:
-                net.distance_km = round(haversine_km(region.lat, region.lon, net.lat, net.lon), 1) if net.lat is not None else None
-            networks.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0))
-        answer = Answer("topic", region=region, topic=topic.code)
-        where = f" in {region.name}" if region and region.kind == "state" else (f" nahe {region.name}" if region else "")
         label = "Branche" if topic.kind == "sector" else "Thema"
-        title = [b(f"{label} „{topic.name}“{where}: {len(networks)} Netzwerke")]
-        return self._list(answer, query, networks, title,
-                          f"Zum {label} „{topic.name}“{where} kennen wir kein Netzwerk.", show_distance)
+        article = "Zur" if topic.kind == "sector" else "Zum"
+        answer = Answer("topic", region=region, topic=topic.code)
+        if region is not None and region.kind in ("state", "country"):
+            state = region.name if region.kind == "state" else None
+            networks = self._topic_networks(topic, state)
+            where = f" {_in_state(region.name)}" if state else ""
+            if not networks and state:
+                # no dead end: say so, then show the state's networks (the topic's elsewhere are a tap away)
+                listing = self._region(Query(intent="region", region=region, page=query.page))
+                listing.intent, listing.topic = "topic", topic.code
+                listing.paragraphs.insert(0, [b(f"{article} {label} „{topic.name}“ kennen wir {_in_state(region.name)} "
+                                                "kein Netzwerk."), t(" Hier alle Netzwerke dort:")])
+                listing.buttons.append([Button(_label(f"„{topic.name}“ bundesweit"), f"t:{topic.code}:-")])
+                return listing
+            title = [b(f"{label} „{topic.name}“{where}: {_count(len(networks))}")]
+            return self._list(answer, query, networks, title, "", False)
+        networks = self._topic_networks(topic, None)
+        if region is None:
+            title = [b(f"{label} „{topic.name}“: {_count(len(networks))}")]
+            answer = self._list(answer, query, networks, title,
+                                f"{article} {label} „{topic.name}“ kennen wir noch kein Netzwerk.", False)
+            if not networks:
+                answer.buttons.append([Button("Alle Themen", "T")])
+            return answer
+        # a town, district or postcode: the topic's networks around it, else the nearest ones
+        self._with_distances(networks, region)
+        near = [n for n in networks if n.distance_km is not None and n.distance_km <= NEARBY_KM]
+        place = self._region_label(region)
+        if near:
+            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(len(near))} (bis {NEARBY_KM:.0f} km)")]
+            return self._list(answer, query, near, title, "", True)
+        nearest = [n for n in networks if n.distance_km is not None][:NEARBY_MIN]
+        title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
+                   f"kein Netzwerk."), t(f" Die nächsten {len(nearest)}:" if nearest else "")]
+        answer = self._list(answer, query, nearest, title, "", True)
+        answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
+            Query(intent="region", region=region), 0) or "h")])
+        return answer
 
     # -- awards --------------------------------------------------------------------------------------
     def _award(self, query: Query) -> Answer:

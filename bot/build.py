@@ -24,7 +24,7 @@ from .placenames import Place, derive_places, district_core, read_postcodes, sho
 from .records import validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: network_points
 SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
 
 
@@ -96,6 +96,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
                                 foreign_keys=[("network_id", "networks", "id")])
     db["network_awards"].create({"network_id": str, "year": int, "award": str, "note": str},
                                 foreign_keys=[("network_id", "networks", "id")])
+    # every placed town of a network, so distances are measured to its nearest place, not its seat
+    db["network_points"].create({"network_id": str, "lat": float, "lon": float},
+                                foreign_keys=[("network_id", "networks", "id")])
     db["award_events"].create({"year": int, "award": str, "event": str, "date": str, "place": str,
                                "presented_by": str, "winners_total": int, "applicants": int, "notes": str,
                                "hinweis": str, "sources": str, "as_of": str}, pk=("year", "award"))
@@ -116,6 +119,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["network_topics"].create_index(["network_id"])
     db["network_awards"].create_index(["year"])
     db["network_awards"].create_index(["network_id"])
+    db["network_points"].create_index(["network_id"])
+    db["network_points"].create_index(["lat", "lon"])
     db["networks"].enable_fts(["name", "aliases", "profile", "topics", "sectors"], tokenize="unicode61 remove_diacritics 2",
                                   create_triggers=True)
 
@@ -196,9 +201,9 @@ class Placer:
 def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[str, str], placer: Placer,
                    report: BuildReport) -> None:
     """Insert (or replace) networks with their regions, topics and awards."""
-    networks, regions, topics, awards = [], [], [], []
+    networks, regions, topics, awards, points = [], [], [], [], []
     ids = [r["id"] for r in records]
-    for table in ("network_regions", "network_topics", "network_awards"):
+    for table in ("network_regions", "network_topics", "network_awards", "network_points"):
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             db.execute(f"delete from {table} where network_id in ({','.join('?' * len(part))})", part)
@@ -226,11 +231,13 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
                     regions.append({"network_id": nid, "kind": "district", "name": place["district"],
                                     "key": district_core(place["district"]), "state": place["state"]})
                     district_codes.add(place["district_code"])
+                points.append({"network_id": nid, "lat": place["lat"], "lon": place["lon"]})
                 if lat is None:
                     lat, lon, placed_by = place["lat"], place["lon"], ("town" if i == 0 else "town2")
         if lat is None and district_codes:
             first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
             lat, lon, placed_by = first["lat"], first["lon"], "district"
+            points.append({"network_id": nid, "lat": lat, "lon": lon})
         if lat is None:
             report.unplaced.append(nid)
             placed_by = "state"
@@ -259,6 +266,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
     db["network_regions"].insert_all(regions, batch_size=5000)
     db["network_topics"].insert_all(topics, batch_size=5000)
     db["network_awards"].insert_all(awards, batch_size=5000)
+    db["network_points"].insert_all(points, batch_size=5000)
 
 
 def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
@@ -307,11 +315,11 @@ def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None
     report = BuildReport()
     records = load_bundled_records(data_dir, catalog)
     imports = read_imports(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     conn = None
     try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
         conn.execute("pragma journal_mode = off")
@@ -340,15 +348,19 @@ def build_database(data_dir: Path, db_path: Path, catalog: Catalog | None = None
         conn.close()
         conn = None
         os.replace(tmp, db_path)
-    except sqlite3.OperationalError as exc:
-        # "unable to open database file" (a directory nobody may write, a read-only file system),
-        # "database or disk is full": one clear line, and the old database stays as it was
-        raise BuildError(f"Kann die Datenbank {db_path} nicht bauen ({exc}). Ist der Ort beschreibbar und Platz frei? "
-                         f"Sonst NETZWERKBOT_DB auf einen beschreibbaren Ort setzen.") from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        # a directory nobody may write, a read-only file system, a parent that is a file, a full
+        # disk: one clear line, and the old database (if any) stays as it was
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BuildError(f"Kann die Datenbank {db_path} nicht bauen ({detail}). Ist der Ort beschreibbar und Platz "
+                         f"frei? Sonst NETZWERKBOT_DB auf einen beschreibbaren Ort setzen.") from None
     finally:
         if conn is not None:
             conn.close()
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     report.seconds = time.perf_counter() - started
     report.size_bytes = db_path.stat().st_size
     return report

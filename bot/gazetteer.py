@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .catalog import Catalog
+from .models import Region
 from .placenames import district_core
 from .store import Store
 from .textnorm import fold
@@ -100,6 +101,25 @@ class Gazetteer:
             if place.district_code == row["district_code"]:
                 return place
         return None
+
+    # -- regions (shared by understanding and answering, so a button rebuilds the same region) -------
+    @staticmethod
+    def town_region(place: Place) -> Region:
+        return Region("town", place.name, place.state, place.lat, place.lon, key=fold(place.parent or place.name),
+                      code=place.postcode)
+
+    def postcode_region(self, store: Store, postcode: str) -> Region | None:
+        """A postcode area: its own coordinates (not its town's), named with its main place."""
+        row = store.postcode(postcode)
+        place = self.place_by_postcode(store, postcode)
+        if row is None or place is None:
+            return None
+        return Region("postcode", f"{postcode} {place.name}", place.state, row["lat"], row["lon"],
+                      key=fold(place.parent or place.name), code=postcode)
+
+    def district_region(self, district: District) -> Region:
+        return Region("district", district.name, district.state, district.lat, district.lon, key=district.core,
+                      code=district.code)
 
     def state_centre(self, state: str) -> tuple[float, float] | None:
         row = self.states.get(state)

@@ -121,7 +121,7 @@ def ensure_database(db_path: Path, data_dir: Path, catalog: Catalog | None = Non
     if not db_path.exists():
         reason = "neu gebaut (Datei fehlte)"
     else:
-        conn = _open_checked(db_path, integrity=False)  # the Store (or the import) that follows checks it
+        conn = _open_checked(db_path)
         try:
             meta = dict(conn.execute("select key, value from meta").fetchall())
         finally:
@@ -146,10 +146,11 @@ def ensure_database(db_path: Path, data_dir: Path, catalog: Catalog | None = Non
 class Store:
     """Read access to a built database (plus the in-memory tables the brain matches against)."""
 
-    def __init__(self, db_path: Path, catalog: Catalog):
+    def __init__(self, db_path: Path, catalog: Catalog, checked: bool = False):
+        """``checked``: :func:`ensure_database` has just verified the file, skip the second quick_check."""
         self.path = db_path
         self.catalog = catalog
-        self.conn = _open_checked(db_path)
+        self.conn = _open_checked(db_path, integrity=not checked)
         self.conn.execute("pragma query_only = 1")
         self.db = sqlite_utils.Database(self.conn)
 
@@ -158,7 +159,8 @@ class Store:
         catalog = catalog or Catalog.load(data_dir)
         if auto_build:
             ensure_database(db_path, data_dir, catalog)
-        elif not db_path.exists():
+            return cls(db_path, catalog, checked=True)
+        if not db_path.exists():
             raise StoreError(f"Die Datenbank {db_path} fehlt. Bauen: netzwerkbot db build")
         return cls(db_path, catalog)
 
@@ -220,6 +222,17 @@ class Store:
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
             topics=topics, sectors=sectors, awards=awards)
 
+    def points(self, ids: list[str]) -> dict[str, list[tuple[float, float]]]:
+        """Every placed town of each network (for distances to its nearest place)."""
+        found: dict[str, list[tuple[float, float]]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for nid, lat, lon in self.conn.execute(
+                    f"select network_id, lat, lon from network_points where network_id in ({','.join('?' * len(part))})",
+                    part):
+                found.setdefault(nid, []).append((lat, lon))
+        return found
+
     def exists(self, network_id: str) -> bool:
         return self.conn.execute("select 1 from networks where id = ?", [network_id]).fetchone() is not None
 
@@ -252,22 +265,37 @@ class Store:
 
     def near(self, lat: float, lon: float, limit: int | None = None, max_km: float | None = None,
              exclude: set[str] | None = None) -> list[NetworkSummary]:
-        """Placed networks by distance. With ``max_km`` a bounding box on the (lat, lon) index prunes first."""
-        where, params = "n.lat is not null", []
-        if max_km:
-            dlat = max_km / 111.0
-            dlon = max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
-            where += " and n.lat between ? and ? and n.lon between ? and ?"
-            params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-        result = []
-        for s in self.summaries(where, params, order="n.id"):
-            if exclude and s.id in exclude:
-                continue
-            s.distance_km = round(haversine_km(lat, lon, s.lat, s.lon), 1)
-            if max_km is None or s.distance_km <= max_km:
-                result.append(s)
+        """Placed networks by the distance of their nearest place (any of their towns).
+
+        With ``max_km`` a bounding box on the ``network_points`` (lat, lon) index prunes first; without
+        it the box widens step by step until ``limit`` networks are found.
+        """
+        radii = [max_km] if max_km else [150.0, 400.0, None]
+        best: dict[str, float] = {}
+        for radius in radii:
+            sql, params = "select network_id, lat, lon from network_points", []
+            if radius:
+                dlat = radius / 111.0
+                dlon = radius / (111.0 * max(0.2, math.cos(math.radians(lat))))
+                sql += " where lat between ? and ? and lon between ? and ?"
+                params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            best = {}
+            for nid, plat, plon in self.conn.execute(sql, params):
+                if exclude and nid in exclude:
+                    continue
+                km = haversine_km(lat, lon, plat, plon)
+                if (radius is None or km <= radius) and km < best.get(nid, math.inf):
+                    best[nid] = km
+            if max_km or limit is None or len(best) >= limit:
+                break
+        ranked = sorted(best, key=lambda nid: best[nid])
+        if limit:
+            ranked = ranked[:limit]
+        result = self.summaries_by_ids(ranked)
+        for summary in result:
+            summary.distance_km = round(best[summary.id], 1)
         result.sort(key=lambda s: (s.distance_km, s.name))
-        return result[:limit] if limit else result
+        return result
 
     # -- full text --------------------------------------------------------------------------------
     def search_text(self, words: list[str], limit: int = 50) -> list[str]:

@@ -693,11 +693,9 @@ class Understanding:
         if topic:
             base_intent = "topic" if intent in (None, "region") else base_intent
         if sig.postcode:
-            place = self.gazetteer.place_by_postcode(self.store, sig.postcode)
-            if place is None:
+            region = self.gazetteer.postcode_region(self.store, sig.postcode)
+            if region is None:
                 return Query(intent="unknown", text=text, info="bad_postcode", region=Region("postcode", sig.postcode))
-            region = Region("postcode", f"{sig.postcode} {place.name}", place.state, place.lat, place.lon,
-                            code=sig.postcode)
             return Query(intent=base_intent, text=text, region=region, topic=topic, count_only=sig.wants_count)
         district_span = sig.first("district")
         town_span = sig.first("town")
@@ -708,7 +706,7 @@ class Understanding:
                     Choice(f"{d.name} ({d.state})", f"d:{d.code}", "district", d.code) for d in districts[:8]])
             d = districts[0]
             return Query(intent=base_intent, text=text, topic=topic, count_only=sig.wants_count,
-                         region=Region("district", d.name, d.state, d.lat, d.lon, key=d.core, code=d.code))
+                         region=self.gazetteer.district_region(d))
         if town_span:
             places = self._rank_places(town_span, state, " ".join(sig.tokens[town_span.start:town_span.end]))
             if len(places) > 1:
@@ -716,8 +714,7 @@ class Understanding:
                     Choice(p.label, f"o:{p.postcode}", "town", p.postcode) for p in places[:8]])
             p = places[0]
             return Query(intent=base_intent, text=text, topic=topic, count_only=sig.wants_count,
-                         region=Region("town", p.name, p.state, p.lat, p.lon, key=fold(p.parent or p.name),
-                                       code=p.postcode))
+                         region=self.gazetteer.town_region(p))
         if state:
             region = self._state_region(state)
             intent_here = "topic" if topic and intent in (None, "region") else (intent or "region")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -52,12 +53,15 @@ def test_bundled_data_keeps_every_sourced_field():
     ours = {r["id"]: r for r in yaml.safe_load((DATA_DIR / "networks.yaml").read_text(encoding="utf-8"))["networks"]}
     assert ours.keys() == research.keys()
     for nid, rec in research.items():
-        for key in ("name", "aliases", "states", "districts", "towns", "website", "address",
-                    "office_contact", "topics", "sectors", "awards", "sources", "unconfirmed", "status",
-                    "status_note"):
+        for key in ("name", "aliases", "states", "districts", "towns", "website", "office_contact", "topics",
+                    "sectors", "awards", "sources", "unconfirmed", "status"):
             assert ours[nid].get(key) == rec.get(key), (nid, key)
-        # organisation and textual founding notes were translated into German where the research was English
-        assert bool(ours[nid].get("organisation")) == bool(rec.get("organisation")), nid
+        # organisation, status notes, addresses and textual founding notes were translated into German
+        # where the research wrote them in English: present exactly where the research has them
+        for key in ("organisation", "status_note", "address"):
+            assert bool(ours[nid].get(key)) == bool(rec.get(key)), (nid, key)
+        if rec.get("address"):  # the street and postcode are copied, only English remarks translated
+            assert re.findall(r"\d{5}", ours[nid]["address"]) == re.findall(r"\d{5}", rec["address"]), nid
         if isinstance(rec.get("founded"), int):
             assert ours[nid].get("founded") == rec["founded"], nid
 
