@@ -8,6 +8,7 @@ so nobody calls a network that has ended; award years with unidentified winners 
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import urlparse
 
 from . import actions
@@ -29,11 +30,14 @@ EXAMPLES = [("Netzwerke in Sachsen", "s:SN"), ("Preisträger 2013", "a:2013"), (
 
 
 def _host(url: str) -> str:
+    """The site of a source: "https://www.bmas.de/…" and "bmas.de/…" (citations without scheme) -> "bmas.de"."""
     try:
-        host = urlparse(url).netloc or url
+        host = urlparse(url).netloc
     except ValueError:
-        host = url
-    return host.removeprefix("www.")[:60]
+        host = ""
+    if not host:
+        host = url.split("/", 1)[0].split(" ", 1)[0]
+    return _label(host.removeprefix("www."), 60)
 
 
 def _km(value: float | None) -> str:
@@ -72,6 +76,19 @@ def _status_note_de(note: str) -> str:
 def _sources(urls: list[str], limit: int = 3) -> str:
     """Distinct source hosts (several pages of one site are named once)."""
     return "; ".join(list(dict.fromkeys(_host(u) for u in urls))[:limit])
+
+
+_ENGLISH = re.compile(r"\b(the|of|for|and|district|county|skilled|labour|labor|network for)\b", re.IGNORECASE)
+_FOUNDING = re.compile(r"gründ|founded|founding|establish", re.IGNORECASE)
+_CONTACT = re.compile(r"adress|anschrift|address|telefon|phone|e-mail|website|webseite|homepage|page", re.IGNORECASE)
+_DOUBT = re.compile(r"nicht verifiziert|not verified|unverified|outdated|veraltet|not confirmed|nicht bestätigt|"
+                    r"unconfirmed|not a dedicated|no own page|not the network|nicht die eigene|keine eigene|"
+                    r"may be|might be|unclear|unklar", re.IGNORECASE)
+
+
+def _caveat(net: NetworkDetail, pattern: re.Pattern, doubt: bool = False) -> bool:
+    """Does one of the record's open caveats concern this kind of fact (and, with ``doubt``, doubt it)?"""
+    return any(pattern.search(item) and (not doubt or _DOUBT.search(item)) for item in net.unconfirmed)
 
 
 def _de_date(iso: str | None) -> str | None:
@@ -331,12 +348,15 @@ class Answerer:
             answer.add("Seit 2012 zeichnet das BMAS regionale Fachkräftenetzwerke aus; seit 2024 gibt es dafür die "
                        "Kategorie „Innovatives Netzwerk“ beim Deutschen Fachkräftepreis.")
             for event in self.store.award_events():
-                known = len(event["winner_ids"])
-                total = event["winners_total"]
-                if total:
-                    count = f"{total} Preisträger" + (f", {known} davon bekannt" if known < total else "")
-                elif known:
-                    count = f"{known} bekannte Preisträger"
+                total, unknown = event["winners_total"], event.get("unidentified")
+                if total and unknown == total:
+                    count = f"{total} Preisträger, Namen nicht bekannt"
+                elif total and unknown:
+                    count = f"{total} Preisträger, {unknown} davon nicht namentlich bekannt"
+                elif total:
+                    count = f"{total} Preisträger"
+                elif event["winner_ids"]:
+                    count = f"{len(event['winner_ids'])} bekannte Preisträger"
                 else:
                     count = "Preisträger nicht bekannt"
                 answer.add(b(str(event["year"])), t(f" – {event['award']}: {count}"))
@@ -359,7 +379,8 @@ class Answerer:
                 answer.add("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine Preisverleihung.")
             else:
                 answer.add("Die bekannten Preisjahre finden Sie unten.")
-            answer.buttons.append([Button(str(y), actions.award(y)) for y in years[-4:]])
+            closest = sorted(years, key=lambda y: (abs(y - query.year), y))[:4]
+            answer.buttons.append([Button(str(y), actions.award(y)) for y in sorted(closest)])
             answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
             return answer
         winners: list[NetworkSummary] = []
@@ -372,24 +393,25 @@ class Answerer:
             if when:
                 facts.append(f"am {when}")
             if event.get("place"):
-                facts.append(f"in {event['place']}" if event["place"] != "online" else "online")
+                facts.append("online" if event["place"] == "online" else f"Ort: {event['place']}")
             if facts:
                 answer.add(" – ".join(facts[:1]) + (", " + ", ".join(facts[1:]) if facts[1:] else ""))
             if event.get("presented_by"):
                 answer.add(f"Überreicht von: {event['presented_by']}")
             ids = event["winner_ids"]
-            total = event.get("winners_total")
+            total, unknown = event.get("winners_total"), event.get("unidentified")
             known = self.store.summaries_by_ids(ids)
-            if total and len(known) < total:
-                missing = total - len(known)
-                if known:
-                    answer.add(t(f"{total} Preisträger; "), b(f"{missing} davon sind in unseren Quellen nicht "
-                                                              "namentlich genannt."))
-                else:
-                    answer.add(b(f"{total} Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor."))
-            elif not total and not known:
+            note = event.get("hinweis") or ""
+            if total and unknown == total:
+                answer.add(b(f"{total} Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor."))
+            elif total and unknown:
+                answer.add(t(f"{total} Auszeichnungen; "), b(f"{unknown} davon sind in unseren Quellen nicht "
+                                                             "namentlich genannt."))
+                if len(known) > total - unknown:
+                    answer.add(f"Eine Auszeichnung ging gemeinsam an {len(known) - (total - unknown) + 1} Netzwerke.")
+            elif not total and not known and "liegt uns nicht vor" not in note:
                 answer.add(b("Der Preisträger dieser Kategorie liegt uns nicht vor."))
-            elif not total:
+            elif not total and known and "Gesamtzahl" not in note:
                 answer.add(f"Die Quellen nennen {len(known)} Preisträger; eine Gesamtzahl ist nicht angegeben.")
             for n, net in enumerate(known, start=1):
                 where = ", ".join(net.towns[:1] or net.states)
@@ -401,7 +423,7 @@ class Answerer:
                 answer.add(i("Quellen: " + _sources(event["sources"])))
         answer.networks, answer.total = winners, len(winners)
         for net in winners[:8]:
-            answer.buttons.append([Button(net.name[:60], actions.profile(net.id))])
+            answer.buttons.append([Button(_label(net.name), actions.profile(net.id))])
         index = years.index(query.year) if query.year in years else -1
         nav = []
         if index > 0:
@@ -428,7 +450,7 @@ class Answerer:
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk aus {region.name}.")
         for n, net in enumerate(networks, start=1):
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id])))
-            answer.buttons.append([Button(f"{n}. {net.name}"[:60], actions.profile(net.id))])
+            answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and len(e["winner_ids"]) < e["winners_total"] for e in events):
             answer.add(i("Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
                          f"aus {region.name} dabei sein."))
@@ -460,19 +482,23 @@ class Answerer:
         answer = Answer("profile", network_id=net.id)
         answer.networks, answer.total = [net], 1
         answer.add(b(net.name))
-        if net.aliases:
-            answer.add(i("Auch: " + "; ".join(net.aliases[:4])))
+        aliases = [a for a in net.aliases if not _ENGLISH.search(a)]  # research glosses like "… district"
+        if aliases:
+            answer.add(i("Auch: " + "; ".join(aliases[:4])))
         if net.profile:
             answer.add(net.profile)
         status = self._status_line(net)
         if status:
             answer.add(*status)
-        region = ", ".join(net.towns[:4] + [d for d in net.districts[:3] if d not in net.towns])
+        region = ", ".join(net.towns[:6] + [d for d in net.districts[:8] if d not in net.towns])
         answer.add(b("Region: "), t(f"{region} ({', '.join(net.states)})" if region else ", ".join(net.states)))
-        if net.kind or net.organisation:
-            answer.add(b("Träger: "), t(" · ".join(x for x in [KIND_DE.get(net.kind or "", ""), net.organisation or ""] if x)))
+        if net.kind:
+            answer.add(b("Art: "), t(KIND_DE.get(net.kind, net.kind)))
+        if net.organisation:
+            answer.add(b("Träger/Koordination: "), t(net.organisation))
         if net.founded:
-            answer.add(b("Gegründet: "), t(str(net.founded)))
+            doubtful = _caveat(net, _FOUNDING)
+            answer.add(b("Gegründet: "), t(str(net.founded)), i(" (in den Quellen nicht gesichert)" if doubtful else ""))
         if net.topics or net.sectors:
             answer.add(b("Themen: "), t(", ".join(net.topics + net.sectors)))
         if net.awards:
@@ -485,8 +511,8 @@ class Answerer:
         elif query.year is not None or "ausgezeichnet" in fold(query.text):
             answer.add(b("Auszeichnungen: "), t("keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
         if net.unconfirmed:
-            answer.add(i(f"Nicht gesichert: {len(net.unconfirmed)} Angabe(n) sind in den Quellen offen "
-                         "(z. B. Gründungsjahr, Mitglieder) und werden hier nicht als Tatsache genannt."))
+            answer.add(i(f"{len(net.unconfirmed)} weitere Angabe(n) sind in den Quellen offen oder widersprüchlich; "
+                         "wir nennen sie nicht als Tatsache."))
         answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
         row = [Button("📞 Kontakt", actions.contact(net.id))]
         if net.lat is not None:
@@ -497,7 +523,7 @@ class Answerer:
         more = []
         if net.states:
             code = self.catalog.state_by_name[net.states[0]].code
-            more.append(Button(f"Mehr in {net.states[0]}"[:40], f"s:{code}"))
+            more.append(Button(_label(f"Mehr {_in_state(net.states[0])}", 40), f"s:{code}"))
         if net.award_years:
             more.append(Button(f"Preis {net.award_years[0]}", actions.award(net.award_years[0])))
         if more:
@@ -520,7 +546,7 @@ class Answerer:
         if status:
             answer.add(*status)
         if net.organisation:
-            answer.add(b("Koordination/Träger: "), t(net.organisation))
+            answer.add(b("Träger/Koordination: "), t(net.organisation))
         if net.address:
             answer.add(b("Anschrift: "), t(net.address))
         if net.office_contact:
@@ -530,6 +556,9 @@ class Answerer:
         if not (net.address or net.office_contact or net.website):
             answer.add("Für dieses Netzwerk liegen uns keine öffentlichen Kontaktdaten vor. Ein guter Weg ist der "
                        "genannte Träger oder Ihre IHK, Handwerkskammer bzw. Agentur für Arbeit vor Ort.")
+        if (net.address or net.office_contact or net.website) and _caveat(net, _CONTACT, doubt=True):
+            answer.add(b("⚠️ Bitte prüfen: "), t("Die Quellen äußern Zweifel an einem Teil dieser Angaben (etwa nicht "
+                                                 "bestätigt, veraltet oder nicht die eigene Seite des Netzwerks)."))
         answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
                      "von Personen."))
         answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
@@ -587,7 +616,7 @@ class Answerer:
             for topic in self.catalog.topics:
                 if topic.kind != "topic":
                     continue
-                row.append(Button(topic.name[:40], f"t:{topic.code}:-"))
+                row.append(Button(_label(topic.name, 40), f"t:{topic.code}:-"))
                 if len(row) == 2:
                     answer.buttons.append(row)
                     row = []
@@ -634,7 +663,7 @@ class Answerer:
         for n, choice in enumerate(query.choices, start=1):
             answer.add(f"{n}. {choice.label}")
         for choice in query.choices:
-            answer.buttons.append([Button(choice.label[:60], choice.action)])
+            answer.buttons.append([Button(_label(choice.label), choice.action)])
         return answer
 
     def _unknown(self, query: Query) -> Answer:

@@ -24,7 +24,7 @@ from .placenames import Place, derive_places, district_core, read_postcodes, sho
 from .records import validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 2  # 2: network_points
+SCHEMA_VERSION = 3  # 2: network_points, 3: award_events.unidentified
 SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
 
 
@@ -100,7 +100,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["network_points"].create({"network_id": str, "lat": float, "lon": float},
                                 foreign_keys=[("network_id", "networks", "id")])
     db["award_events"].create({"year": int, "award": str, "event": str, "date": str, "place": str,
-                               "presented_by": str, "winners_total": int, "applicants": int, "notes": str,
+                               "presented_by": str, "winners_total": int, "unidentified": int, "applicants": int, "notes": str,
                                "hinweis": str, "sources": str, "as_of": str}, pk=("year", "award"))
     db["imports"].create({"id": str, "record": str, "imported_at": str, "source": str}, pk="id")
 
@@ -274,6 +274,7 @@ def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
     db["award_events"].insert_all(
         {"year": a["year"], "award": a["award"], "event": a.get("event"), "date": a.get("date"),
          "place": a.get("place"), "presented_by": a.get("presented_by"), "winners_total": a.get("winners_total"),
+         "unidentified": a.get("unidentified"),
          "applicants": a.get("applicants"), "notes": a.get("notes"), "hinweis": a.get("hinweis"),
          "sources": json.dumps(a.get("sources") or [], ensure_ascii=False), "as_of": a.get("as_of")}
         for a in raw)
