@@ -589,6 +589,11 @@ class Answerer:
     # -- conversation ------------------------------------------------------------------------------
     def _help(self, query: Query) -> Answer:
         answer = Answer("help")
+        if query.info == "thanks":
+            answer.add("Gern geschehen! Fragen Sie jederzeit wieder – nach einem Ort, einer Postleitzahl, einem Thema "
+                       "oder einem Netzwerk.")
+            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            return answer
         if query.info == "empty":
             answer.add("Ihre Nachricht war leer. So können Sie mich fragen:")
         else:
@@ -670,6 +675,7 @@ class Answerer:
         answer = Answer("unknown")
         messages = {
             "need_name": "Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz.",
+            "need_contact": "Bitte nennen Sie ein Netzwerk oder einen Ort, z. B. /kontakt Jenaer Allianz oder /kontakt Jena.",
             "need_region": "Bitte nennen Sie ein Bundesland, einen Kreis, einen Ort oder eine PLZ, z. B. /region Sachsen.",
             "no_region": "Diesen Ort kenne ich leider nicht. Versuchen Sie eine Postleitzahl oder den Namen der Stadt.",
             "no_network": "Ein Netzwerk dieses Namens kenne ich leider nicht. Versuchen Sie einen Teil des Namens oder den Ort.",

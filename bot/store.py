@@ -298,12 +298,25 @@ class Store:
         return result
 
     # -- full text --------------------------------------------------------------------------------
-    def search_text(self, words: list[str], limit: int = 50) -> list[str]:
-        """Ids matching all ``words`` (prefix match) in the FTS index. Words are folded to [a-z0-9]."""
-        terms = [w for w in (fold(w).replace(" ", "") for w in words) if w]
+    def search_text(self, words: list[str], limit: int = 50, columns: tuple[str, ...] = ()) -> list[str]:
+        """Ids matching all ``words`` (prefix match) in the FTS index, optionally only in ``columns``.
+
+        User text never reaches FTS5 syntax: each word is folded to [a-z0-9] and quoted. The index strips
+        diacritics ("ä" -> "a") while people type "ae", so each word is tried in both spellings.
+        """
+        terms = []
+        for word in words[:8]:
+            folded = fold(word).replace(" ", "")
+            if not folded:
+                continue
+            plain = folded.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+            variants = dict.fromkeys([folded, plain])
+            terms.append("(" + " OR ".join(f'"{v}"*' for v in variants) + ")")
         if not terms:
             return []
-        match = " ".join(f'"{t}"*' for t in terms[:8])
+        match = " AND ".join(terms)
+        if columns:
+            match = "{" + " ".join(columns) + "} : (" + match + ")"
         rows = self.conn.execute(
             "select n.id from networks_fts f join networks n on n.rowid = f.rowid "
             "where networks_fts match ? order by rank limit ?", [match, limit])

@@ -44,6 +44,10 @@ FIRST_YEAR, LAST_YEAR = 2012, 2026
 HELP_WORDS = {"hilfe", "help", "start", "hallo", "hi", "hey", "moin", "servus", "gruezi", "hello", "info", "menue",
               "menu", "anleitung", "befehle", "commands", "halloechen", "hallihallo", "huhu", "tach", "gruess",
               "gruss", "ahoi", "howdy"}
+# thanks and goodbyes: a short friendly reply, not the whole welcome text and not "nicht verstanden"
+THANKS_WORDS = {"danke", "dankeschoen", "thanks", "thank", "thx", "merci", "tschuess", "ciao", "bye", "ok", "okay",
+                "super", "prima", "toll", "klasse", "perfekt", "cool", "vielen", "dank", "herzlichen", "you", "gut",
+                "alles", "klar", "wiedersehen", "auf", "servus", "ade", "great", "nice"}
 HELP_PHRASES = ("was kannst du", "wie funktioniert", "was kann der bot", "was machst du", "wer bist du",
                 "guten tag", "guten morgen", "guten abend", "what can you do", "how does this work", "wie geht das",
                 "wie benutze", "wie nutze", "wie verwende", "wie bediene", "was kann ich", "kann ich dich",
@@ -64,6 +68,7 @@ NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naech
 COUNTRY_WORDS = {"deutschland", "bundesweit", "insgesamt", "germany", "gesamt", "deutschlandweit", "bundesgebiet"}
 COUNT_PHRASES = ("wie viele", "wieviele", "wie viel", "wieviel", "anzahl", "how many", "zahl der")
 STOPWORDS = frozenset("""
+    bekommen erhalten bekam erhielt gekriegt kriegt kriegen
     welche welcher welches was wer wo wie gibt gibts es ein eine einen einem einer der die das den dem des
     und oder in im ins am an auf aus bei mit nach von vom zu zum zur fuer ueber um ich mir mich wir uns du
     sie ihr bitte mal doch denn noch auch schon alle alles sind ist sein hat haben habt kann koennen
@@ -228,7 +233,7 @@ class Understanding:
         if command in ("themen", "quellen", "datenschutz"):
             return Query(intent="info", text=text, info=command)
         if command == "award":
-            years = [int(y) for y in _YEAR.findall(arg)]
+            years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", arg)]
             if not arg or years:
                 return Query(intent="award", text=text, year=years[0] if years else None)
             return self._network_or(arg, text, "profile", fallback=self._free(arg))
@@ -238,7 +243,7 @@ class Understanding:
             return self._network_or(arg, text, "profile", fallback=None)
         if command == "contact":
             if not arg:
-                return Query(intent="unknown", text=text, info="need_name")
+                return Query(intent="unknown", text=text, info="need_contact")
             return self._network_or(arg, text, "contact", fallback=self._place_query(arg, text, "contact"))
         if command == "region":
             if not arg:
@@ -416,11 +421,11 @@ class Understanding:
     @staticmethod
     def _topic_word_fits(token: str, word: str) -> bool:
         """A topic word matches a whole token or its start ("Pflegekräfte" -> "pflege")."""
-        return token == word or (len(word) >= 4 and token.startswith(word) and len(token) - len(word) <= 9)
+        return token == word or (len(word) >= 5 and token.startswith(word) and len(token) - len(word) <= 9)
 
     def _topic_rank(self, token: str) -> int | None:
         """The first single topic word that fits ``token`` (its position in topic_words), if any."""
-        ranks = [self._single_topic_rank.get(token[:k]) for k in range(max(4, len(token) - 9), len(token))]
+        ranks = [self._single_topic_rank.get(token[:k]) for k in range(max(5, len(token) - 9), len(token))]
         ranks.append(self._single_topic_rank.get(token))
         ranks = [r for r in ranks if r is not None]
         return min(ranks) if ranks else None
@@ -640,9 +645,11 @@ class Understanding:
         content = [w for w in sig.tokens if w not in STOPWORDS]
         if sig.wants_help and self._only_greeting(sig) and not sig.postcode and sig.year is None:
             return Query(intent="help", text=text)
+        if sig.tokens and all(w in THANKS_WORDS for w in sig.tokens) and not sig.tokens == ["alles"]:
+            return Query(intent="help", text=text, info="thanks")
         matches = self.match_names(sig)
         network = self._decide_network(matches, sig)
-        if network is not None and self._topic_explains(sig, matches[0] if matches else None):
+        if network is not None and not sig.wants_contact and self._topic_explains(sig, matches[0] if matches else None):
             network = None
         if isinstance(network, str):
             intent = "contact" if sig.wants_contact else "profile"
@@ -682,7 +689,20 @@ class Understanding:
                          choices=self._choices([m for m in loose[:5] if m.score >= 0.4]))
         if sig.wants_award:
             return Query(intent="award", text=text, year=sig.year)
+        found = self._mentioned(sig)
+        if found:
+            return Query(intent="clarify", text=text, info="contact" if sig.wants_contact else "profile",
+                         choices=self._for_intent(found, "contact" if sig.wants_contact else "profile"))
         return Query(intent="unknown", text=text)
+
+    def _mentioned(self, sig: Signals) -> list[Choice]:
+        """Last resort: networks whose name or description mentions the words ("Handwerk", "Hochsauerland")."""
+        words = [w for w in sig.tokens if w not in STOPWORDS and len(w) >= 4 and not w.isdigit()]
+        if not words or len(words) > 3:
+            return []
+        ids = self.store.search_text(words, limit=8, columns=("name", "aliases"))
+        return [Choice(self.names.display_name[i], actions.profile(i), "network", i) for i in ids
+                if i in self.names.display_name]
 
     def _region_from_signals(self, sig: Signals, text: str, intent: str | None) -> Query | None:
         """Postcode, state, district or town found in ``sig`` as a region/nearby/topic query."""
