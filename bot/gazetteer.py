@@ -31,10 +31,13 @@ class Place:
     lon: float
     size: int
     postcode: str  # one of its postcodes: a stable reference to the place for buttons
+    main: int = 0  # postcodes whose main place it is: small villages that share a postcode have 0
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.district}, {self.state})" if self.district else f"{self.name} ({self.state})"
+        if not self.district or self.district == f"Stadt {self.name}":  # "Halle (Saale) (Sachsen-Anhalt)"
+            return f"{self.name} ({self.state})"
+        return f"{self.name} ({self.district}, {self.state})"
 
 
 @dataclass(frozen=True)
@@ -54,18 +57,20 @@ class Gazetteer:
         self.by_key: dict[str, list[Place]] = defaultdict(list)
         self.by_short: dict[str, list[Place]] = defaultdict(list)
         rows = store.load_places()
-        first_postcode = {}
-        for r in store.db.query(
-                "select place, district_code, min(postcode) as pc from postcodes group by place, district_code"):
+        first_postcode, main = {}, {}
+        for r in store.db.query("select place, district_code, min(postcode) as pc, sum(is_main) as main "
+                                "from postcodes group by place, district_code"):
             first_postcode[(r["place"], r["district_code"])] = r["pc"]
+            main[(r["place"], r["district_code"])] = r["main"] or 0
         for r in rows:
             place = Place(r["id"], r["name"], r["state"], r["district"], r["district_code"], r["parent"],
-                          r["lat"], r["lon"], r["size"], first_postcode.get((r["name"], r["district_code"]), ""))
+                          r["lat"], r["lon"], r["size"], first_postcode.get((r["name"], r["district_code"]), ""),
+                          main.get((r["name"], r["district_code"]), 0))
             self.by_key[r["key"]].append(place)
             if r["short_key"] and r["short_key"] != r["key"]:
                 self.by_short[r["short_key"]].append(place)
         for places in list(self.by_key.values()) + list(self.by_short.values()):
-            places.sort(key=lambda p: (p.parent is not None, -p.size, p.name))
+            places.sort(key=lambda p: (p.parent is not None, -p.size, -p.main, p.name))
         self.districts: dict[str, District] = {}
         self.districts_by_core: dict[str, list[District]] = defaultdict(list)
         for r in store.load_districts():
@@ -85,7 +90,7 @@ class Gazetteer:
         municipalities = [p for p in found if p.parent is None]
         # a municipality of that name beats a locality ("Halle" is the town, not "Halle Neustadt")
         ranked = municipalities + [p for p in found if p.parent is not None] if municipalities else found
-        return sorted(ranked, key=lambda p: (p.parent is not None, -p.size))
+        return sorted(ranked, key=lambda p: (p.parent is not None, -p.size, -p.main))
 
     def district(self, text: str) -> list[District]:
         return self.districts_by_core.get(district_core(text), [])

@@ -34,6 +34,7 @@ from .catalog import Catalog
 from .gazetteer import District, Gazetteer, Place
 from .models import Choice, Query, Region
 from .names import NameMatcher
+from .placenames import short_name
 from .store import Store
 from .textnorm import clean, fold
 
@@ -763,12 +764,21 @@ class Understanding:
         exact = [p for p in places if fold(p.name) == typed]
         if len(exact) == 1 and all(p.size <= exact[0].size for p in places):
             return exact
+        if len(exact) > 1:
+            # several places of exactly that name: the only one with a postcode of its own ("Eisenach" in
+            # Thüringen, not the Eifel village), or the only kreisfreie Stadt far bigger than the rest ("Münster")
+            own = [p for p in exact if p.main > 0]
+            if len(own) == 1 and all(p.size <= own[0].size for p in places):
+                return own
+            cities = [p for p in exact if p.district == f"Stadt {p.name}"]
+            if len(cities) == 1 and all(p is cities[0] or 3 * p.size <= cities[0].size for p in places):
+                return cities
         # the same town split over several districts/postcode areas appears once per district; the same
         # name in the same state with a far bigger namesake is the spill-over of that town ("Kiel")
         seen, unique = set(), []
         biggest: dict[tuple[str, str], int] = {}
-        for p in sorted(places, key=lambda p: (-p.size, p.name)):
-            ident = (p.name, p.state) if p.name in ("Berlin", "Hamburg") else (p.name, p.district_code)
+        for p in sorted(places, key=lambda p: (-p.size, -p.main, p.name)):
+            ident = (p.name, p.state) if p.name in ("Berlin", "Hamburg") else (short_name(p.name), p.district_code)
             if ident in seen or biggest.get((p.name, p.state), 0) >= 5 * p.size:
                 continue
             seen.add(ident)
