@@ -191,3 +191,51 @@ def test_germany_wide_count_and_paging(brain):
     assert data["intent"] == "region" and data["region"]["kind"] == "country" and data["total"] == 142
     nxt = [b["callback_data"] for row in data["telegram"][-1]["buttons"] for b in row if b["text"].startswith("Weiter")]
     assert nxt == ["s:DE:1"] and to_json(brain.act(nxt[0]))["page"] == 1
+
+
+def _pages(brain, first) -> list[dict]:
+    """Follow "Weiter ▶" to the end; return every page as JSON."""
+    pages = [to_json(first)]
+    while True:
+        nxt = [b.action for row in first.buttons for b in row if b.text.startswith("Weiter")]
+        if not nxt:
+            return pages
+        first = brain.act(nxt[0])
+        pages.append(to_json(first))
+
+
+@pytest.mark.parametrize("text", ["Gibt es was in der Nähe von 37073?", "Ausbildung Bielefeld", "Pflege in Niedersachsen",
+                                  "Kontakt Jena", "Dresden"])
+def test_paging_keeps_intent_place_and_topic(brain, text):
+    first = brain.ask(text)
+    pages = _pages(brain, first)
+    head = pages[0]
+    for page in pages[1:]:
+        assert (page["intent"], page["region"], page["topic"], page["total"]) == \
+               (head["intent"], head["region"], head["topic"], head["total"])
+        assert page["networks"] == head["networks"]
+    shown = [line for page in pages for line in page["text"].splitlines() if re.match(r"^\d+\. ", line)]
+    assert len(shown) == head["total"]  # every network reachable exactly once
+
+
+def test_distance_is_to_the_nearest_town_of_a_network(brain):
+    data = ask(brain, "Wismar")
+    hansebelt = next(n for n in data["networks"] if n["id"] == "fachkraefte-fuer-den-hansebelt")
+    assert hansebelt["distance_km"] < 5  # Wismar is one of its towns, Lübeck (first) is 50 km away
+
+
+def test_joint_award_2012_is_counted_as_one_award(brain):
+    text = ask(brain, "/award 2012")["text"]
+    assert "5 Auszeichnungen; 3 davon sind in unseren Quellen nicht namentlich genannt" in text
+    assert "gemeinsam an 2 Netzwerke" in text
+
+
+def test_contact_list_buttons_open_contact_cards(brain):
+    buttons = [b for row in brain.ask("Kontakt Jena").buttons for b in row if b.action and b.action[0] in "cp"]
+    assert buttons and all(b.action.startswith("c:") for b in buttons)
+
+
+def test_small_talk_and_odd_years(brain):
+    assert "Gern geschehen" in ask(brain, "Danke!")["text"]
+    assert "erst seit 2012" in ask(brain, "/award 1999")["text"]
+    assert ask(brain, "Kontakt Sensorik")["network_id"] == "strategische-partnerschaft-sensorik"
