@@ -30,6 +30,9 @@ TEXT_FIELDS = ("name", "kind", "status", "status_note", "organisation", "website
                "profile", "as_of")
 ALL_FIELDS = ("id",) + TEXT_FIELDS[:1] + LIST_FIELDS[:1] + TEXT_FIELDS[1:] + LIST_FIELDS[1:] + ("founded", "awards")
 CSV_SEPARATOR = " | "
+# Control characters (Telegram refuses them, terminals interpret them) and bidi overrides (they can
+# make a name display as something else): never valid in a record; tab/CR/LF are whitespace.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 FIRST_AWARD_YEAR = 2012
 MAX_TEXT = 5000
 
@@ -121,6 +124,8 @@ def validate_record(raw: Any, row: int, vocab: Vocabulary, current_year: int | N
             bad(name, "muss Text sein")
             continue
         text = " ".join(str(value).split()) if name != "profile" else str(value).strip()
+        if _FORBIDDEN.search(text):
+            bad(name, f"enthält ein Steuer- oder Richtungszeichen (U+{ord(_FORBIDDEN.search(text).group()):04X})")
         if len(text) > MAX_TEXT:
             bad(name, f"zu lang ({len(text)} Zeichen, höchstens {MAX_TEXT})")
         rec[name] = text
@@ -143,6 +148,9 @@ def validate_record(raw: Any, row: int, vocab: Vocabulary, current_year: int | N
         for item in _as_list(raw.get(name)):
             if not isinstance(item, (str, int, float)) or not str(item).strip():
                 bad(name, "Listeneinträge müssen Text sein")
+                continue
+            if _FORBIDDEN.search(str(item)):
+                bad(name, f"enthält ein Steuer- oder Richtungszeichen (U+{ord(_FORBIDDEN.search(str(item)).group()):04X})")
                 continue
             items.append(" ".join(str(item).split()))
         rec[name] = items

@@ -131,9 +131,10 @@ def to_telegram(answer: Answer) -> list[TelegramMessage]:
     messages[-1].buttons = safe_buttons(answer.buttons)
     if answer.venue is not None:
         v = answer.venue
-        venue = {"latitude": v.lat, "longitude": v.lon, "title": _sendable(v.title)[:256] or "Ort"}
-        if v.address:
-            venue["address"] = _sendable(v.address)[:256]
+        venue = {"latitude": v.lat, "longitude": v.lon, "title": " ".join(_sendable(v.title).split())[:256] or "Ort"}
+        address = " ".join(_sendable(v.address or "").split())[:256]
+        if address:
+            venue["address"] = address
         messages.append(TelegramMessage("", [], venue))
     return messages
 

@@ -11,6 +11,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from dotenv import load_dotenv
 
@@ -35,7 +36,7 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # never in a repr (and so never in a logged Settings)
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str | None = None
     db_path: Path = field(default_factory=default_db_path)
@@ -43,7 +44,7 @@ class Settings:
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_path: str = "telegram"
@@ -53,10 +54,26 @@ class Settings:
     def webhook_enabled(self) -> bool:
         return bool(self.webhook_url)
 
+    def secrets(self) -> list[str]:
+        """Every string that must never be logged, longest first: the token, its secret half (after
+        the colon; it is what matters, and it also survives URL encoding of the colon), the URL-encoded
+        token, and the webhook secret."""
+        found = set()
+        if self.token:
+            found.add(self.token)
+            found.add(quote(self.token, safe=""))
+            half = self.token.partition(":")[2]
+            if len(half) >= 8:
+                found.add(half)
+        if self.webhook_secret and len(self.webhook_secret) >= 8:
+            found.add(self.webhook_secret)
+        return sorted(found, key=len, reverse=True)
+
     def redact(self, text: str) -> str:
-        """Replace the bot token in ``text``; used by log filters and error messages."""
-        if self.token and self.token in text:
-            text = text.replace(self.token, "<TOKEN>")
+        """Replace the bot token (and the webhook secret) in ``text``; used by log filters and error messages."""
+        for secret in self.secrets():
+            if secret in text:
+                text = text.replace(secret, "<WEBHOOK_SECRET>" if secret == self.webhook_secret else "<TOKEN>")
         return text
 
 
