@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -256,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, CliError) as exc:
         sys.stderr.write(f"netzwerkbot: {exc}\n")
         return getattr(exc, "code", 1)
+    except sqlite3.DatabaseError as exc:  # damage quick_check cannot see, or a file damaged while running
+        sys.stderr.write(f"netzwerkbot: Datenbankfehler ({exc}). Prüfen: netzwerkbot db check; "
+                         f"neu bauen: netzwerkbot db build --force\n")
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

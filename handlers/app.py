@@ -14,11 +14,11 @@ import asyncio
 import logging
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.brain import Brain
@@ -44,6 +44,22 @@ async def post_init(application: Application) -> None:
         log.warning("Could not set the command menu: %s", exc)
 
 
+SEEN_UPDATES = "seen_update_ids"
+SEEN_LIMIT = 1000
+
+
+async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update whose id was handled already (the last SEEN_LIMIT ids are remembered)."""
+    order, seen = context.bot_data.setdefault(SEEN_UPDATES, (deque(maxlen=SEEN_LIMIT), set()))
+    if update.update_id in seen:
+        log.info("Dropping re-delivered update %s", update.update_id)
+        raise ApplicationHandlerStop
+    if len(order) == order.maxlen:
+        seen.discard(order[0])
+    order.append(update.update_id)
+    seen.add(update.update_id)
+
+
 def build_application(settings: Settings, brain: Brain, request: BaseRequest | None = None) -> Application:
     """The Application with all handlers; ``request`` replaces the HTTP layer (tests)."""
     builder = (Application.builder()
@@ -64,6 +80,8 @@ def build_application(settings: Settings, brain: Brain, request: BaseRequest | N
         LIMITER: RateLimiter(settings.user_rate_limit),
         STARTED: time.time(),
     })
+    # Telegram re-delivers an update whose webhook answer it did not get: handle each update_id once.
+    application.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
     # Order matters within a group: the first matching handler wins, so admin commands come before
     # the catch-all for unknown commands.
     for module in (admin, commands, messages, callbacks, inline):

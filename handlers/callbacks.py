@@ -22,7 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.render import to_telegram
 
 from .common import Context, brain_of, count, rate_ok
-from .send import NO_PREVIEW, Target, inline_keyboard, is_not_modified, send_messages
+from .send import NO_PREVIEW, Target, _with_retry, inline_keyboard, is_not_modified, send_messages
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,9 @@ async def on_callback(update: Update, context: Context) -> None:
     if editable:
         first = messages[0]
         try:
-            await query.edit_message_text(first.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                          reply_markup=inline_keyboard(first.buttons))
+            # a repeated edit is harmless ("message is not modified"), so edits are retried like sends
+            await _with_retry(query.edit_message_text, first.html, parse_mode=ParseMode.HTML,
+                              link_preview_options=NO_PREVIEW, reply_markup=inline_keyboard(first.buttons))
             messages = messages[1:]
         except BadRequest as exc:
             if is_not_modified(exc):  # a double tap: the message already shows this answer

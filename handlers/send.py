@@ -15,6 +15,8 @@ without an inline keyboard, because a message has exactly one ``reply_markup``.
 from __future__ import annotations
 
 import logging
+
+import httpx
 from dataclasses import dataclass
 
 from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, LinkPreviewOptions, Message,
@@ -71,6 +73,10 @@ async def _with_retry(call, *args, **kwargs):
     except (BadRequest, TimedOut):
         raise
     except NetworkError as exc:
+        if isinstance(exc.__cause__, (httpx.RemoteProtocolError, httpx.ReadError)):
+            # the request may have reached Telegram before the connection dropped: a retry could
+            # deliver the answer twice, so give up (the error handler apologises) instead
+            raise
         log.warning("Sending failed (%s), retrying once", type(exc).__name__)
         return await call(*args, **kwargs)
 

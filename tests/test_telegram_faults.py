@@ -242,14 +242,8 @@ def test_connection_dropped_before_processing_gets_one_reply(api, start_bot):
     assert_clean_run(bot)
 
 
-DUPLICATE_ON_LOST_RESPONSE = (
-    "handlers/send.py:_with_retry retries every NetworkError; when the connection breaks after Telegram "
-    "processed sendMessage, the retry sends the answer a second time. Do not retry when the request was sent "
-    "and the answer lost: `if isinstance(exc.__cause__, (httpx.RemoteProtocolError, httpx.ReadError)): raise` "
-    "(5xx answers and refused connections stay retried), as TimedOut already is.")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=DUPLICATE_ON_LOST_RESPONSE)
 def test_connection_dropped_after_processing_does_not_duplicate(api, start_bot):
     """The server sent the message but the response was lost: a blind retry would send it twice."""
     bot = polling_bot(api, start_bot)
@@ -300,13 +294,8 @@ def test_button_press_survives_a_flood_wait_on_answer_callback_query(api, start_
     assert_clean_run(bot)
 
 
-EDIT_NOT_RETRIED = (
-    "handlers/callbacks.py calls query.edit_message_text without handlers.send._with_retry, so one 502 turns a "
-    "page turn into an apology. Editing is idempotent (a repeated edit is 'message is not modified', already "
-    "handled), so wrap it: await _with_retry(query.edit_message_text, first.html, ...).")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=EDIT_NOT_RETRIED)
 def test_button_press_survives_a_bad_gateway_on_edit(api, start_bot):
     bot = polling_bot(api, start_bot)
     user = UpdateFactory(user_id=109)
@@ -436,13 +425,8 @@ def test_webhook_keeps_serving_through_send_faults(api, start_bot):
     assert TOKEN_SECRET not in bot.output and secret not in bot.output
 
 
-REDELIVERY_HANDLED_TWICE = (
-    "Neither PTB nor handlers/ remember update_ids, so an update Telegram re-delivers to the webhook (same "
-    "update_id) is answered again. Suggested: a TypeHandler(Update, ...) in group -1 that keeps the last ~1000 "
-    "update_ids in a deque+set and raises ApplicationHandlerStop for one already seen.")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=REDELIVERY_HANDLED_TWICE)
 def test_webhook_redelivery_of_the_same_update_is_handled_once(api, start_bot):
     """Telegram re-sends an update when it did not get our 200 in time; the update_id is the same."""
     secret = "Hook_Secret-0817"
