@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from . import actions
 from .catalog import Catalog
 from .gazetteer import Gazetteer
-from .models import Answer, Button, Choice, Query, Region, Venue, b, i, link, t
+from .models import Answer, Button, Query, Region, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store, haversine_km
 from .textnorm import fold
 
@@ -513,13 +513,7 @@ class Answerer:
         if net.unconfirmed:
             answer.add(i(f"{len(net.unconfirmed)} weitere Angabe(n) sind in den Quellen offen oder widersprüchlich; "
                          "wir nennen sie nicht als Tatsache."))
-        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
-        row = [Button("📞 Kontakt", actions.contact(net.id))]
-        if net.lat is not None:
-            row.append(Button("🗺 Karte", actions.map_of(net.id)))
-        answer.buttons.append(row)
-        if net.website:
-            answer.buttons.append([Button("🌐 Website", url=net.website)])
+        self._provenance_and_buttons(answer, net, Button("📞 Kontakt", actions.contact(net.id)))
         more = []
         if net.states:
             code = self.catalog.state_by_name[net.states[0]].code
@@ -561,14 +555,19 @@ class Answerer:
                                                  "bestätigt, veraltet oder nicht die eigene Seite des Netzwerks)."))
         answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
                      "von Personen."))
+        self._provenance_and_buttons(answer, net, Button("ℹ️ Profil", actions.profile(net.id)))
+        return answer
+
+    @staticmethod
+    def _provenance_and_buttons(answer: Answer, net: NetworkDetail, other_view: Button) -> None:
+        """Every profile and contact card ends with its "Stand" and sources, and the same buttons."""
         answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
-        row = [Button("ℹ️ Profil", actions.profile(net.id))]
+        row = [other_view]
         if net.lat is not None:
             row.append(Button("🗺 Karte", actions.map_of(net.id)))
         answer.buttons.append(row)
         if net.website:
             answer.buttons.append([Button("🌐 Website öffnen", url=net.website)])
-        return answer
 
     def _map(self, net: NetworkDetail) -> Answer:
         answer = Answer("profile", network_id=net.id)

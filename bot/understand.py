@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from . import actions
 from .catalog import Catalog
-from .gazetteer import District, Gazetteer, Place
+from .gazetteer import Gazetteer, Place
 from .models import Choice, Query, Region
 from .names import NameMatcher
 from .placenames import short_name

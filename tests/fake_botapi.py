@@ -27,6 +27,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -523,3 +525,16 @@ class UpdateFactory:
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def post_webhook(port: int, update: dict, secret: str | None, path: str = "telegram") -> int:
+    """POST ``update`` to a bot's webhook on 127.0.0.1 as Telegram would; return the HTTP status."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}", data=json.dumps(update).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    if secret is not None:
+        request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code

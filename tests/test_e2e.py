@@ -9,7 +9,6 @@ contains the token.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -17,15 +16,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
 
-from fake_botapi import BOT_USERNAME, DEFAULT_TOKEN, FakeBotApi, UpdateFactory
+from fake_botapi import BOT_USERNAME, DEFAULT_TOKEN, FakeBotApi, UpdateFactory, post_webhook
 
 pytestmark = pytest.mark.e2e
 
@@ -213,18 +210,6 @@ def test_polling_rides_out_flood_waits_and_server_errors(api, make_env, run_bot)
 
 
 # -- webhook -------------------------------------------------------------------------------------------
-def post_update(port: int, path: str, update: dict, secret: str | None) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}", data=json.dumps(update).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    if secret is not None:
-        request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
 def wait_listening(port: int, timeout: float = START_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -249,12 +234,12 @@ def test_webhook_mode_checks_the_secret_and_answers(api, make_env, run_bot):
     update_ids = iter(range(1, 1000))
 
     def deliver(update: dict) -> None:
-        status = post_update(port, "telegram", {"update_id": next(update_ids), **update}, secret)
+        status = post_webhook(port, {"update_id": next(update_ids), **update}, secret)
         assert status == 200
 
     # Without or with a wrong secret: refused and never processed.
-    assert post_update(port, "telegram", {"update_id": 900, **user.message("/start")}, None) == 403
-    assert post_update(port, "telegram", {"update_id": 901, **user.message("/start")}, "wrong") == 403
+    assert post_webhook(port, {"update_id": 900, **user.message("/start")}, None) == 403
+    assert post_webhook(port, {"update_id": 901, **user.message("/start")}, "wrong") == 403
     time.sleep(0.5)
     assert api.calls_of("sendMessage") == []
 

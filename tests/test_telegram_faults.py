@@ -18,7 +18,6 @@ timeout, and connections dropped before or after the server processed the reques
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -26,15 +25,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
 
-from fake_botapi import DEFAULT_TOKEN, FakeBotApi, UpdateFactory
+from fake_botapi import DEFAULT_TOKEN, FakeBotApi, UpdateFactory, post_webhook
 
 pytestmark = pytest.mark.e2e
 
@@ -361,18 +358,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _post(port: int, update: dict, secret: str | None, path: str = "telegram") -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}", data=json.dumps(update).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    if secret is not None:
-        request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
 def _webhook_bot(api, start_bot, secret: str) -> tuple[Bot, int]:
     port = _free_port()
     bot = start_bot(api.base_url, WEBHOOK_URL="https://example.invalid/telegram", WEBHOOK_SECRET=secret,
@@ -394,16 +379,16 @@ def test_webhook_refuses_requests_without_the_secret(api, start_bot):
     bot, port = _webhook_bot(api, start_bot, secret)
     user = UpdateFactory(user_id=201)
     refused = [
-        _post(port, {"update_id": 1, **user.message("/start")}, None),
-        _post(port, {"update_id": 2, **user.message("/start")}, ""),
-        _post(port, {"update_id": 3, **user.message("/start")}, "wrong"),
-        _post(port, {"update_id": 4, **user.message("/start")}, secret.lower()),
-        _post(port, {"update_id": 5, **user.message("/start")}, secret + "x"),
+        post_webhook(port, {"update_id": 1, **user.message("/start")}, None),
+        post_webhook(port, {"update_id": 2, **user.message("/start")}, ""),
+        post_webhook(port, {"update_id": 3, **user.message("/start")}, "wrong"),
+        post_webhook(port, {"update_id": 4, **user.message("/start")}, secret.lower()),
+        post_webhook(port, {"update_id": 5, **user.message("/start")}, secret + "x"),
     ]
     assert refused == [403] * 5
     time.sleep(1.0)
     assert delivered(api, 201) == []
-    assert _post(port, {"update_id": 6, **user.message("/award 2013")}, secret) == 200
+    assert post_webhook(port, {"update_id": 6, **user.message("/award 2013")}, secret) == 200
     wait_until(lambda: delivered(api, 201), what="answer to the authorised update")
     time.sleep(0.5)
     assert len(delivered(api, 201)) == 1
@@ -417,7 +402,7 @@ def test_webhook_keeps_serving_through_send_faults(api, start_bot):
     api.inject("sendMessage", times=1, status=429, retry_after=1)
     api.inject("sendMessage", times=1, status=500)
     for n, chat in enumerate((211, 212, 213), start=1):
-        assert _post(port, {"update_id": n, **UpdateFactory(user_id=chat).message("/award 2013")}, secret) == 200
+        assert post_webhook(port, {"update_id": n, **UpdateFactory(user_id=chat).message("/award 2013")}, secret) == 200
     wait_until(lambda: all(delivered(api, c) for c in (211, 212, 213)), timeout=30, what="three answers")
     time.sleep(1.0)
     assert [len(delivered(api, c)) for c in (211, 212, 213)] == [1, 1, 1]
@@ -432,8 +417,8 @@ def test_webhook_redelivery_of_the_same_update_is_handled_once(api, start_bot):
     secret = "Hook_Secret-0817"
     bot, port = _webhook_bot(api, start_bot, secret)
     update = {"update_id": 42, **UpdateFactory(user_id=221).message("/award 2013")}
-    assert _post(port, update, secret) == 200
-    assert _post(port, update, secret) == 200
+    assert post_webhook(port, update, secret) == 200
+    assert post_webhook(port, update, secret) == 200
     wait_until(lambda: delivered(api, 221), what="answer")
     time.sleep(1.5)
     count = len(delivered(api, 221))
