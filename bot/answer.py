@@ -25,6 +25,8 @@ KIND_DE = {"network": "Netzwerk", "alliance": "Bündnis/Allianz", "initiative": 
            "campaign": "Kampagne"}
 STATUS_DE = {"active": "aktiv", "renamed": "umbenannt / aufgegangen", "dissolved": "aufgelöst", "ended": "beendet"}
 ENDED = ("ended", "dissolved")
+COORDINATOR_AWARD = "Innovative/r Netzwerkkoordinator/in"
+GERMANY = (47.2, 55.1, 5.8, 15.1)  # bounding box: south, north, west, east
 EXAMPLES = [("Netzwerke in Sachsen", "s:SN"), ("Preisträger 2013", "a:2013"), ("Themen", "T"),
             ("Alle Preisjahre", "a:")]
 
@@ -83,7 +85,8 @@ _FOUNDING = re.compile(r"gründ|founded|founding|establish", re.IGNORECASE)
 _CONTACT = re.compile(r"adress|anschrift|address|telefon|phone|e-mail|website|webseite|homepage|page", re.IGNORECASE)
 _DOUBT = re.compile(r"nicht verifiziert|not verified|unverified|outdated|veraltet|not confirmed|nicht bestätigt|"
                     r"unconfirmed|not a dedicated|no own page|not the network|nicht die eigene|keine eigene|"
-                    r"may be|might be|unclear|unklar", re.IGNORECASE)
+                    r"may be|might be|unclear|unklar|not proven|nicht belegt|nicht gesichert|conflicting|"
+                    r"widersprüchlich|check|prüfen", re.IGNORECASE)
 
 
 def _caveat(net: NetworkDetail, pattern: re.Pattern, doubt: bool = False) -> bool:
@@ -126,12 +129,15 @@ class Answerer:
         first = page * PAGE_SIZE
         shown = networks[first:first + PAGE_SIZE]
         for n, net in enumerate(shown, start=first + 1):
-            if near_from is not None and n - 1 == near_from:
+            if near_from is not None and n - 1 == near_from and near_from < len(networks):
                 answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
             spans = [t(f"{n}. "), b(net.name)]
             where = ", ".join(net.towns[:2]) or ", ".join(net.states)
             details = [where] if where else []
-            if show_distance and net.distance_km is not None and net.placed_by not in (None, "state"):
+            inside = near_from is not None and n - 1 < near_from
+            if inside and (net.distance_km is None or net.distance_km >= 1):
+                details.append("Gebiet umfasst den Ort")  # a district or region it covers, not its distance
+            elif show_distance and net.distance_km is not None and net.placed_by not in (None, "state"):
                 details.append(_km(net.distance_km))
             if net.award_years:
                 details.append("🏆 " + ", ".join(str(y) for y in net.award_years))
@@ -228,17 +234,22 @@ class Answerer:
                 verb = "ist" if len(networks) == 1 else "sind"
                 title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(networks))),
                          t(" zur Fachkräftesicherung in unserer Datenbank.")]
-            return self._list(answer, query, networks, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False)
+            return self._list(answer, query, networks, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
+                              open_action=actions.contact if query.intent == "contact" else actions.profile)
         inside = self._with_distances(self.store.summaries_by_ids(self._inside(region)), region)
         others = self._around(region, exclude={n.id for n in inside})
         label = self._region_label(region)
         title = [b(label)]
         if inside:
             title.append(t(f": {_count(len(inside))} mit diesem Gebiet"))
+            if others:
+                title.append(t(f", {len(others)} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
+        elif others:
+            title.append(t(f": kein Netzwerk mit diesem Gebiet; {_count(len(others))} in der Nähe "
+                           f"(bis {NEARBY_KM:.0f} km)"))
         else:
-            title.append(t(": kein Netzwerk, dessen Gebiet den Ort umfasst"))
-        if others:
-            title.append(t(f", {len(others)} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
+            others = self._with_distances(self.store.near(region.lat, region.lon, limit=NEARBY_MIN), region)
+            title.append(t(f": im Umkreis von {NEARBY_KM:.0f} km kennen wir kein Netzwerk; die {len(others)} nächsten:"))
         if query.count_only:
             title = [t(f"Für {label} kennen wir "), b(_count(len(inside))),
                      t(" mit diesem Gebiet und "), b(str(len(others))),
@@ -246,7 +257,7 @@ class Answerer:
         open_action = actions.contact if query.intent == "contact" else actions.profile
         return self._list(answer, query, inside + others, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
-                          near_from=len(inside) if inside and others else None, open_action=open_action)
+                          near_from=len(inside) if inside else None, open_action=open_action)
 
     def _region_label(self, region: Region) -> str:
         if region.kind in ("district", "town", "postcode"):
@@ -264,6 +275,12 @@ class Answerer:
         if region is None or region.lat is None:
             return self._stale(query)
         query.region = region
+        if region.kind == "point" and not (GERMANY[0] <= region.lat <= GERMANY[1] and GERMANY[2] <= region.lon <= GERMANY[3]):
+            answer = Answer("nearby", region=region)
+            answer.add(b("Dieser Standort liegt außerhalb Deutschlands."))
+            answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
+            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            return answer
         networks = self._around(region, exclude=set())
         few = len(networks) < NEARBY_MIN
         if few:
@@ -384,6 +401,7 @@ class Answerer:
             answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
             return answer
         winners: list[NetworkSummary] = []
+        events.sort(key=lambda e: e["award"] == COORDINATOR_AWARD)
         for event in events:
             answer.add(b(f"{event['award']} {event['year']}"))
             facts = []
@@ -445,15 +463,16 @@ class Answerer:
                     winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
         networks = self.store.summaries_by_ids(list(winners))
         when = f" {query.year}" if query.year else ""
-        answer.add(b(f"Ausgezeichnete Netzwerke in {region.name}{when}: {len(networks)}"))
+        answer.add(b(f"Ausgezeichnete Netzwerke {_in_state(region.name)}{when}: {len(networks)}"))
         if not networks:
-            answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk aus {region.name}.")
+            origin = "aus dem Saarland" if region.name == "Saarland" else f"aus {region.name}"
+            answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
         for n, net in enumerate(networks, start=1):
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id])))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and len(e["winner_ids"]) < e["winners_total"] for e in events):
             answer.add(i("Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
-                         f"aus {region.name} dabei sein."))
+                         f"{'aus dem Saarland' if region.name == 'Saarland' else 'aus ' + region.name} dabei sein."))
         answer.networks, answer.total = networks, len(networks)
         answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
         return answer
@@ -463,12 +482,16 @@ class Answerer:
         return self.store.network(query.network_id) if query.network_id else None
 
     def _status_line(self, net: NetworkDetail) -> list | None:
+        note = _status_note_de(net.status_note or "")
         if net.status in ENDED:
-            return [b(f"⚠️ Status: {STATUS_DE[net.status]}. "), t(net.status_note or "")]
+            word = STATUS_DE[net.status]
+            if note.lower().startswith(word):
+                return [b("⚠️ Status: "), t(note)]
+            return [b(f"⚠️ Status: {word}. "), t(note)]
         if net.status == "renamed":
-            newer = ", ".join(net.aliases[:1])
-            return [b("Hinweis: "), t(f"umbenannt bzw. aufgegangen{f' (heute: {newer})' if newer else ''}. "),
-                    t(net.status_note or "")]
+            if note.lower().startswith(("aufgegangen", "umbenannt")):
+                return [b("Hinweis: "), t(note)]
+            return [b("Hinweis: "), t("umbenannt bzw. aufgegangen. "), t(note)]
         if net.status_note:
             return [i(f"Letzter Stand laut Quellen: {_status_note_de(net.status_note)}")]
         return None
@@ -497,22 +520,27 @@ class Answerer:
         if net.organisation:
             answer.add(b("Träger/Koordination: "), t(net.organisation))
         if net.founded:
-            doubtful = _caveat(net, _FOUNDING)
+            doubtful = _caveat(net, _FOUNDING, doubt=True)
             answer.add(b("Gegründet: "), t(str(net.founded)), i(" (in den Quellen nicht gesichert)" if doubtful else ""))
         if net.topics or net.sectors:
             answer.add(b("Themen: "), t(", ".join(net.topics + net.sectors)))
         if net.awards:
             lines = []
             for award in net.awards:
-                lines.append(f"{award['award']} {award['year']}")
+                if award["award"] == COORDINATOR_AWARD:
+                    lines.append(f"{award['year']}: „{award['award']}“ – ausgezeichnet wurde die Koordination "
+                                 "des Netzwerks (eine Person), nicht das Netzwerk selbst")
+                else:
+                    lines.append(f"{award['award']} {award['year']}")
             answer.add(b("🏆 Ausgezeichnet: "), t("; ".join(lines)))
             if query.year and query.year not in {a["year"] for a in net.awards}:
                 answer.add(i(f"Für {query.year} ist keine Auszeichnung dieses Netzwerks bekannt."))
         elif query.year is not None or "ausgezeichnet" in fold(query.text):
             answer.add(b("Auszeichnungen: "), t("keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
         if net.unconfirmed:
-            answer.add(i(f"{len(net.unconfirmed)} weitere Angabe(n) sind in den Quellen offen oder widersprüchlich; "
-                         "wir nennen sie nicht als Tatsache."))
+            many = len(net.unconfirmed) > 1
+            answer.add(i(f"{len(net.unconfirmed)} weitere {'Angaben sind' if many else 'Angabe ist'} in den Quellen "
+                         "offen oder widersprüchlich; wir nennen sie nicht als Tatsache."))
         self._provenance_and_buttons(answer, net, Button("📞 Kontakt", actions.contact(net.id)))
         more = []
         if net.states:
@@ -635,7 +663,8 @@ class Answerer:
                        f"BMAS und DIHK, Seiten des Innovationsbüros „Fachkräfte für die Region“ und von INQA, Websites "
                        f"der Netzwerke, Kammern, Kommunen und Regionalpresse). Stand der Recherche: "
                        f"{_de_date(meta.get('data_as_of'))}. Jedes Profil nennt seine Quellen.")
-            answer.add(f"Datenbestand: {counts['networks']} Netzwerke, {counts['award_events']} Preisverleihungen, "
+            answer.add(f"Datenbestand: {counts['networks']} Netzwerke, {len(self.store.award_years())} Preisjahre "
+                       f"({counts['award_events']} Auszeichnungen nach Jahr und Kategorie), "
                        f"{counts['postcodes']} Postleitzahlen.")
             answer.add(t("Orte, Postleitzahlen und Koordinaten: "), link("GeoNames", "https://www.geonames.org/"),
                        t(" – lizenziert unter "), link("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
@@ -681,9 +710,13 @@ class Answerer:
             "bad_postcode": "Diese Postleitzahl kenne ich nicht. Bitte prüfen Sie die fünf Ziffern.",
             "unknown_command": "Diesen Befehl kenne ich nicht.",
         }
-        answer.add(b("Das habe ich leider nicht verstanden."))
+        missing = (query.info or "").startswith("need_")
+        answer.add(b("Dafür brauche ich noch eine Angabe." if missing else "Das habe ich leider nicht verstanden."))
         answer.add(messages.get(query.info or "", "Ich kenne Netzwerke zur Fachkräftesicherung nach Ort, Bundesland, "
                                                    "Thema und Auszeichnung."))
+        if not missing:
+            answer.add(i("In English: I answer in German, but understand e.g. “networks in Bavaria”, a town or a "
+                         "postcode."))
         answer.add("Probieren Sie z. B. „Netzwerke in Bayern“, „Nähe 04109“, „Preisträger 2014“ oder „Pflege“ – "
                    "oder /hilfe.")
         answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],

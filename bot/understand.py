@@ -69,6 +69,7 @@ NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naech
 COUNTRY_WORDS = {"deutschland", "bundesweit", "insgesamt", "germany", "gesamt", "deutschlandweit", "bundesgebiet"}
 COUNT_PHRASES = ("wie viele", "wieviele", "wie viel", "wieviel", "anzahl", "how many", "zahl der")
 STOPWORDS = frozenset("""
+    genau eigentlich macht machen tut tun erzaehl erzaehle erzaehlen beste besten bester standort
     bekommen erhalten bekam erhielt gekriegt kriegt kriegen
     welche welcher welches was wer wo wie gibt gibts es ein eine einen einem einer der die das den dem des
     und oder in im ins am an auf aus bei mit nach von vom zu zum zur fuer ueber um ich mir mich wir uns du
@@ -366,9 +367,11 @@ class Understanding:
         # two-letter codes only as written in capitals ("in BE" but not "be")
         raw_tokens = re.findall(r"[A-Za-zÄÖÜäöüß]+", original)
         if len(raw_tokens) == len(tokens):
+            alone = len(raw_tokens) == 1  # "bw" or "mv" on its own can only mean the state
             for index, raw in enumerate(raw_tokens):
-                if index not in taken and raw in self.state_codes_upper:
-                    sig.spans.append(Span(index, index + 1, "state", self.state_codes_upper[raw]))
+                code = raw.upper() if alone else raw
+                if index not in taken and code in self.state_codes_upper:
+                    sig.spans.append(Span(index, index + 1, "state", self.state_codes_upper[code]))
                     taken.add(index)
 
     def _find_places(self, sig: Signals) -> None:
@@ -724,7 +727,8 @@ class Understanding:
             districts = [d for d in district_span.value if not state or d.state == state] or district_span.value
             if len(districts) > 1:
                 return Query(intent="clarify", text=text, info=base_intent, choices=[
-                    Choice(f"{d.name} ({d.state})", f"d:{d.code}", "district", d.code) for d in districts[:8]])
+                    Choice(f"{d.name} ({d.state})", self._choice_action(base_intent, topic, self.gazetteer.district_region(d)),
+                           "district", d.code) for d in districts[:8]])
             d = districts[0]
             return Query(intent=base_intent, text=text, topic=topic, count_only=sig.wants_count,
                          region=self.gazetteer.district_region(d))
@@ -732,7 +736,8 @@ class Understanding:
             places = self._rank_places(town_span, state, " ".join(sig.tokens[town_span.start:town_span.end]))
             if len(places) > 1:
                 return Query(intent="clarify", text=text, info=base_intent, choices=[
-                    Choice(p.label, f"o:{p.postcode}", "town", p.postcode) for p in places[:8]])
+                    Choice(p.label, self._choice_action(base_intent, topic, self.gazetteer.town_region(p)),
+                           "town", p.postcode) for p in places[:8]])
             p = places[0]
             return Query(intent=base_intent, text=text, topic=topic, count_only=sig.wants_count,
                          region=self.gazetteer.town_region(p))
@@ -745,6 +750,11 @@ class Understanding:
             return Query(intent="region", text=text, region=Region("country", "Deutschland", code="DE"),
                          count_only=sig.wants_count)
         return None
+
+    @staticmethod
+    def _choice_action(intent: str, topic: str | None, region: Region) -> str:
+        """A clarify button that keeps what was asked ("Pflege in Frankfurt" -> Pflege near the chosen one)."""
+        return actions.for_query(Query(intent=intent, topic=topic, region=region), 0) or "h"
 
     def _state_region(self, state: str) -> Region:
         centre = self.gazetteer.state_centre(state)

@@ -7,7 +7,8 @@ expects it within seconds), then the message is edited in place – paging throu
 flood the chat. Anything beyond the first rendered message (a second chunk) is sent as new message.
 
 An answer with a venue (the 🗺 Karte button) is sent as new messages instead: a text message
-cannot become a map pin, and the profile the user came from stays readable above it.
+cannot become a map pin, and the profile the user came from stays readable above it. Profile and
+contact cards opened from a list also come as new messages, so the list stays to go back to.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .send import NO_PREVIEW, Target, _with_retry, inline_keyboard, is_not_modif
 
 log = logging.getLogger(__name__)
 
+CARD_ACTIONS = ("p:", "c:")  # profile and contact cards (see bot.actions)
+
 
 async def on_callback(update: Update, context: Context) -> None:
     query = update.callback_query
@@ -40,7 +43,10 @@ async def on_callback(update: Update, context: Context) -> None:
     if origin is not None:
         target = Target.of(origin) if isinstance(origin, Message) else Target(origin.chat.id)
 
-    editable = answer.venue is None and (query.inline_message_id or isinstance(origin, Message))
+    # Paging and lists replace the message in place; a profile or contact card opened from a list comes
+    # as a new message below it, so the list stays there to go back to.
+    opens_card = (query.data or "")[:2] in CARD_ACTIONS and isinstance(origin, Message)
+    editable = answer.venue is None and not opens_card and (query.inline_message_id or isinstance(origin, Message))
     if editable:
         first = messages[0]
         try:
