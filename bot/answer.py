@@ -356,8 +356,8 @@ class Answerer:
     # -- awards --------------------------------------------------------------------------------------
     def _award(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
-        if region is not None and region.kind == "state":
-            return self._award_in_state(query, region)
+        if region is not None and region.kind in ("state", "town", "district", "postcode"):
+            return self._award_in_region(query, region)
         answer = Answer("award", year=query.year)
         years = self.store.award_years()
         if query.year is None:
@@ -452,27 +452,35 @@ class Answerer:
         answer.buttons.append(nav)
         return answer
 
-    def _award_in_state(self, query: Query, region: Region) -> Answer:
-        """Award winners of one state (optionally one year); unidentified winners may be from it too."""
+    def _award_in_region(self, query: Query, region: Region) -> Answer:
+        """Award winners of a state, or around a place (optionally one year); unnamed winners may be among them."""
         answer = Answer("award", year=query.year, region=region)
         events = self.store.award_events(query.year)
         winners: dict[str, list[str]] = {}
         for event in events:
             for net in self.store.summaries_by_ids(event["winner_ids"]):
-                if region.name in net.states:
-                    winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
-        networks = self.store.summaries_by_ids(list(winners))
-        when = f" {query.year}" if query.year else ""
-        answer.add(b(f"Ausgezeichnete Netzwerke {_in_state(region.name)}{when}: {len(networks)}"))
-        if not networks:
+                winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
+        if region.kind == "state":
+            networks = [n for n in self.store.summaries_by_ids(list(winners)) if region.name in n.states]
+            where = _in_state(region.name)
             origin = "aus dem Saarland" if region.name == "Saarland" else f"aus {region.name}"
+        else:
+            inside = set(self._inside(region))
+            networks = [n for n in self._with_distances(self.store.summaries_by_ids(list(winners)), region)
+                        if n.id in inside or (n.distance_km is not None and n.distance_km <= NEARBY_KM)]
+            where = f"nahe {self._region_label(region)} (bis {NEARBY_KM:.0f} km)"
+            origin = "aus dieser Gegend"
+        when = f" {query.year}" if query.year else ""
+        answer.add(b(f"Ausgezeichnete Netzwerke {where}{when}: {len(networks)}"))
+        if not networks:
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
         for n, net in enumerate(networks, start=1):
-            answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id])))
+            distance = f" · {_km(net.distance_km)}" if region.kind != "state" and net.distance_km is not None else ""
+            answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id]) + distance))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
-        if any(e["winners_total"] and len(e["winner_ids"]) < e["winners_total"] for e in events):
-            answer.add(i("Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
-                         f"{'aus dem Saarland' if region.name == 'Saarland' else 'aus ' + region.name} dabei sein."))
+        if any(e["winners_total"] and e.get("unidentified") for e in events):
+            answer.add(i(f"Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
+                         f"{origin} dabei sein."))
         answer.networks, answer.total = networks, len(networks)
         answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
         return answer

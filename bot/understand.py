@@ -667,6 +667,13 @@ class Understanding:
                 and all(span.kind == "state" for span in sig.spans):
             # "Welche Netzwerke in Bayern wurden ausgezeichnet?": the award winners of one state
             return Query(intent="award", text=text, year=sig.year, region=self._state_region(sig.spans[0].value))
+        if sig.wants_award and not sig.topic and (sig.postcode or sig.spans) and not isinstance(network, list):
+            # "Preisträger nahe Jena", "Preisträger 37073": award winners around a place
+            place = self._region_from_signals(sig, text, "region")
+            if place is not None and place.intent == "region" and place.region is not None:
+                return Query(intent="award", text=text, year=sig.year, region=place.region)
+            if place is not None and place.intent == "clarify":
+                return place
         if isinstance(network, list):
             intent = "contact" if sig.wants_contact else "profile"
             return Query(intent="clarify", text=text, choices=self._for_intent(network, intent), info=intent)

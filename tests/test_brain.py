@@ -239,3 +239,32 @@ def test_small_talk_and_odd_years(brain):
     assert "Gern geschehen" in ask(brain, "Danke!")["text"]
     assert "erst seit 2012" in ask(brain, "/award 1999")["text"]
     assert ask(brain, "Kontakt Sensorik")["network_id"] == "strategische-partnerschaft-sensorik"
+
+
+def test_award_winners_around_a_place(brain):
+    data = ask(brain, "Preisträger nahe 37073")
+    assert data["intent"] == "award" and data["region"]["kind"] == "postcode"
+    ids = [n["id"] for n in data["networks"]]
+    assert ids[0] == "ihk-fachkraeftekonferenz-suedniedersachsen"
+    assert all(n["distance_km"] <= 100 for n in data["networks"])
+
+
+def test_clarify_buttons_keep_the_topic(brain):
+    data = ask(brain, "Pflege in Frankfurt")
+    assert data["intent"] == "clarify"
+    chosen = to_json(brain.act(data["choices"][0]["action"]))
+    assert chosen["intent"] == "topic" and chosen["topic"] == "ges" and chosen["region"]["name"] == "Frankfurt am Main"
+
+
+def test_far_from_any_network_still_offers_the_nearest(brain):
+    data = ask(brain, "83471")
+    assert data["networks"] and "die 5 nächsten" in data["text"]
+
+
+def test_coordinator_prize_is_not_shown_as_the_networks_award(brain):
+    text = ask(brain, "Ems-Achse")["text"]
+    assert "ausgezeichnet wurde die Koordination des Netzwerks (eine Person), nicht das Netzwerk selbst" in text
+
+
+def test_location_outside_germany(brain):
+    assert "außerhalb Deutschlands" in to_json(brain.locate(0.0, 0.0))["text"]
