@@ -12,7 +12,8 @@ topic and intent, so "Weiter ▶" never loses the question's context.
     z:<postcode>:<page> networks for a postcode area
     g:<lat>,<lon>:<page>  networks near a point
     n:<ref>:<page>      networks near a town (o12345) or postcode area (z12345)
-    t:<topic>:<ref>:<page>  networks by topic; ref: - | state code | o12345 | z12345 | d12345
+    l:<code>:<page>     networks in a landscape ("sauerland")
+    t:<topic>:<ref>:<page>  networks by topic; ref: - | state code | o12345 | z12345 | d12345 | l<code>
     k:<ref>:<page>      contact list for a place (same refs)
     h  help    T  topics    Q  sources    D  privacy
 
@@ -28,7 +29,7 @@ from .models import Query, Region
 MAX_BYTES = 64
 _ID = r"[a-z0-9][a-z0-9-]{0,59}"
 _PAGE = r"(?::(\d{1,4}))?"
-_REF = r"(-|[A-Z]{2}|[ozd]\d{5})"
+_REF = r"(-|[A-Z]{2}|[ozd]\d{5}|l[a-z-]{2,20})"
 PATTERNS = {
     "p": re.compile(rf"^p:({_ID})$"),
     "c": re.compile(rf"^c:({_ID})$"),
@@ -39,7 +40,8 @@ PATTERNS = {
     "o": re.compile(rf"^o:(\d{{5}}){_PAGE}$"),
     "z": re.compile(rf"^z:(\d{{5}}){_PAGE}$"),
     "g": re.compile(rf"^g:(-?\d{{1,2}}\.\d{{1,4}}),(-?\d{{1,3}}\.\d{{1,4}}){_PAGE}$"),
-    "n": re.compile(rf"^n:([oz]\d{{5}}){_PAGE}$"),
+    "n": re.compile(rf"^n:([oz]\d{{5}}|l[a-z-]{{2,20}}){_PAGE}$"),
+    "l": re.compile(rf"^l:([a-z-]{{2,20}}){_PAGE}$"),
     "t": re.compile(rf"^t:([a-z-]{{2,8}}):{_REF}{_PAGE}$"),
     "k": re.compile(rf"^k:{_REF}{_PAGE}$"),
 }
@@ -79,6 +81,8 @@ def region_ref(region: Region | None) -> str | None:
         return f"z{region.code}"
     if region.kind == "district" and region.code:
         return f"d{region.code}"
+    if region.kind == "area" and region.code:
+        return f"l{region.code}"
     return None
 
 
@@ -88,7 +92,7 @@ def region_from_ref(ref: str) -> Region | None:
         return None
     if len(ref) == 2:
         return Region("state", "", code=ref)
-    kind = {"o": "town", "z": "postcode", "d": "district"}[ref[0]]
+    kind = {"o": "town", "z": "postcode", "d": "district", "l": "area"}[ref[0]]
     return Region(kind, "", code=ref[1:])
 
 
@@ -104,7 +108,7 @@ def for_query(query: Query, page: int) -> str | None:
         if region.lat is None or region.lon is None:
             return None
         return _paged(f"g:{region.lat:.4f},{region.lon:.4f}", page)
-    if query.intent == "nearby" and ref and ref[0] in "oz":
+    if query.intent == "nearby" and ref and ref[0] in "ozl":
         return _paged(f"n:{ref}", page)
     if query.intent == "contact" and ref and ref != "-":
         return _paged(f"k:{ref}", page)
@@ -116,6 +120,8 @@ def for_query(query: Query, page: int) -> str | None:
         return _paged(f"o:{region.code}", page)
     if region.kind == "postcode" and region.code:
         return _paged(f"z:{region.code}", page)
+    if region.kind == "area" and region.code:
+        return _paged(f"l:{region.code}", page)
     return None
 
 
@@ -131,7 +137,7 @@ def decode(action: str | None) -> Query | None:
     if not match:
         return None
     kind, groups = action[0], match.groups()
-    page = int(groups[-1]) if kind in "sdozgntk" and groups[-1] else 0
+    page = int(groups[-1]) if kind in "sdozgntkl" and groups[-1] else 0
     if kind == "p":
         return Query(intent="profile", network_id=groups[0])
     if kind == "c":
@@ -148,6 +154,8 @@ def decode(action: str | None) -> Query | None:
         return Query(intent="region", region=Region("town", "", code=groups[0]), page=page)
     if kind == "z":
         return Query(intent="region", region=Region("postcode", "", code=groups[0]), page=page)
+    if kind == "l":
+        return Query(intent="region", region=Region("area", "", code=groups[0]), page=page)
     if kind == "g":
         lat, lon = float(groups[0]), float(groups[1])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

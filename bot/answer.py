@@ -136,7 +136,7 @@ class Answerer:
             details = [where] if where else []
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
-                details.append("Gebiet umfasst den Ort")  # a district or region it covers, not its distance
+                details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
             elif show_distance and net.distance_km is not None and net.placed_by not in (None, "state"):
                 details.append(_km(net.distance_km))
             if net.award_years:
@@ -179,6 +179,8 @@ class Answerer:
             return self.gazetteer.town_region(place) if place else None
         if region.kind == "postcode" and region.lat is None:
             return self.gazetteer.postcode_region(self.store, region.code or "")
+        if region.kind == "area" and region.lat is None:
+            return self.gazetteer.area_region(region.code or "")
         return region
 
     def _inside(self, region: Region) -> list[str]:
@@ -194,6 +196,9 @@ class Answerer:
                 ids += self.store.ids_in_region("district", district.core, district.state)
         elif region.kind == "district":
             ids += self.store.ids_in_region("district", region.key, region.state)
+        elif region.kind == "area":
+            for district in self.gazetteer.area_districts(region.code or ""):
+                ids += self.store.ids_in_region("district", district.core, district.state)
         return list(dict.fromkeys(ids))
 
     def _with_distances(self, networks: list[NetworkSummary], region: Region) -> list[NetworkSummary]:
@@ -260,6 +265,8 @@ class Answerer:
                           near_from=len(inside) if inside else None, open_action=open_action)
 
     def _region_label(self, region: Region) -> str:
+        if region.kind == "area":
+            return f"Region {region.name}"
         if region.kind in ("district", "town", "postcode"):
             return f"{region.name} ({region.state})" if region.state else region.name
         return region.name or "Ihr Standort"
@@ -356,7 +363,7 @@ class Answerer:
     # -- awards --------------------------------------------------------------------------------------
     def _award(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
-        if region is not None and region.kind in ("state", "town", "district", "postcode"):
+        if region is not None and region.kind in ("state", "town", "district", "postcode", "area"):
             return self._award_in_region(query, region)
         answer = Answer("award", year=query.year)
         years = self.store.award_years()

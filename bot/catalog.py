@@ -34,11 +34,22 @@ class Topic:
     parent: str | None = None
 
 
+@dataclass(frozen=True)
+class Landscape:
+    """An informal region ("Sauerland", "Ruhrgebiet") and the districts it mainly covers."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    districts: tuple[str, ...]
+
+
 @dataclass
 class Catalog:
     states: list[State]
     topics: list[Topic]
     data_dir: Path = field(default=Path("."))
+    landscapes: list[Landscape] = field(default_factory=list)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Catalog":
@@ -50,7 +61,16 @@ class Catalog:
         raw_topics = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
         topics = [Topic(t["code"], t["name"], "topic", tuple(t["words"]), t.get("parent")) for t in raw_topics["topics"]]
         topics += [Topic(t["code"], t["name"], "sector", tuple(t["words"])) for t in raw_topics["sectors"]]
-        return cls(states, topics, data_dir)
+        landscapes = []
+        if (data_dir / "landscapes.yaml").exists():
+            raw = yaml.safe_load((data_dir / "landscapes.yaml").read_text(encoding="utf-8"))["landscapes"]
+            landscapes = [Landscape(x["code"], x["name"], tuple(dict.fromkeys([x["name"], *x["aliases"]])),
+                                    tuple(x["districts"])) for x in raw]
+        return cls(states, topics, data_dir, landscapes)
+
+    @cached_property
+    def landscape_by_code(self) -> dict[str, Landscape]:
+        return {x.code: x for x in self.landscapes}
 
     @cached_property
     def state_by_name(self) -> dict[str, State]:

@@ -78,6 +78,12 @@ class Gazetteer:
             self.districts[d.code] = d
             self.districts_by_core[d.core].append(d)
         self.states = {r["name"]: r for r in store.load_states()}
+        by_name = {d.name: d for d in self.districts.values()}
+        self.areas: dict[str, tuple[object, list[District]]] = {}
+        for landscape in catalog.landscapes:
+            covered = [by_name[name] for name in landscape.districts if name in by_name]
+            if covered:
+                self.areas[landscape.code] = (landscape, covered)
         self.max_words = max(len(k.split()) for k in list(self.by_key) + list(self.by_short))
         # municipality names for typo-tolerant matching (localities are too many and too obscure)
         self._fuzzy_names = sorted({k for k, ps in self.by_key.items() if any(p.parent is None for p in ps) and len(k) >= 4})
@@ -125,6 +131,21 @@ class Gazetteer:
     def district_region(self, district: District) -> Region:
         return Region("district", district.name, district.state, district.lat, district.lon, key=district.core,
                       code=district.code)
+
+    def area_region(self, code: str) -> Region | None:
+        """A landscape as a region: centred on its districts, in the state most of them belong to."""
+        found = self.areas.get(code)
+        if not found:
+            return None
+        landscape, districts = found
+        states = [d.state for d in districts]
+        state = max(set(states), key=states.count)
+        lat = round(sum(d.lat for d in districts) / len(districts), 4)
+        lon = round(sum(d.lon for d in districts) / len(districts), 4)
+        return Region("area", landscape.name, state, lat, lon, key=code, code=code)
+
+    def area_districts(self, code: str) -> list[District]:
+        return self.areas[code][1] if code in self.areas else []
 
     def state_centre(self, state: str) -> tuple[float, float] | None:
         row = self.states.get(state)

@@ -18,7 +18,7 @@ INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "
 
 @dataclass
 class Region:
-    kind: str  # state | district | town | postcode | point | country
+    kind: str  # state | district | town | postcode | point | country | area (a landscape)
     name: str
     state: str | None = None
     lat: float | None = None

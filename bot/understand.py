@@ -188,6 +188,13 @@ class Understanding:
         # multi-word states written together, for typos spread over words ("sachsen anhald")
         self._compact_states = sorted({k.replace(" ", ""): v for k, v in self.state_aliases.items()
                                        if len(k.replace(" ", "")) >= 8}.items())
+        # landscapes ("Sauerland", "Rhein-Main"): folded alias -> code, matched as whole word sequences
+        self.landscape_aliases: dict[str, str] = {}
+        for landscape in catalog.landscapes:
+            if landscape.code in gazetteer.areas:
+                for alias in landscape.aliases:
+                    self.landscape_aliases.setdefault(fold(alias), landscape.code)
+        self.max_landscape_words = max((len(k.split()) for k in self.landscape_aliases), default=0)
         self.topic_words: list[tuple[tuple[str, ...], str]] = []
         for topic in catalog.topics:
             for word in topic.words:
@@ -319,6 +326,7 @@ class Understanding:
             if FIRST_YEAR - 2 <= value <= LAST_YEAR + 5:
                 sig.year = value
         self._find_states(text, sig)
+        self._find_landscapes(sig)
         self._find_places(sig)
         self._find_topic(sig)
         return sig
@@ -373,6 +381,22 @@ class Understanding:
                 if index not in taken and code in self.state_codes_upper:
                     sig.spans.append(Span(index, index + 1, "state", self.state_codes_upper[code]))
                     taken.add(index)
+
+    def _find_landscapes(self, sig: Signals) -> None:
+        """Landscape names, longest first; "Landkreis Harz" stays the district (found by _find_places)."""
+        tokens, taken = sig.tokens, sig.used()
+        for n in range(min(self.max_landscape_words, len(tokens)), 0, -1):
+            for start in range(0, len(tokens) - n + 1):
+                if taken & set(range(start, start + n)):
+                    continue
+                key = " ".join(tokens[start:start + n])
+                code = self.landscape_aliases.get(key)
+                before = tokens[start - 1] if start > 0 else ""
+                # a district of exactly that name wins ("Emsland", "Uckermark", "Harz" are Landkreise)
+                if code and before not in ("landkreis", "lk", "lkr", "kreis", "stadt", "bezirk") \
+                        and not self.gazetteer.district(key):
+                    sig.spans.append(Span(start, start + n, "area", code))
+                    taken |= set(range(start, start + n))
 
     def _find_places(self, sig: Signals) -> None:
         tokens = sig.tokens
@@ -562,6 +586,8 @@ class Understanding:
             keys = [("state", fold(span.value))]
         elif span.kind == "district":
             keys = [("district", d.core) for d in span.value]
+        elif span.kind == "area":
+            keys = [("district", d.core) for d in self.gazetteer.area_districts(span.value)]
         else:
             keys = [("town", fold(p.parent or p.name)) for p in span.value[:8]]
             keys += [("district", d.core) for p in span.value[:8]
@@ -728,6 +754,11 @@ class Understanding:
             if region is None:
                 return Query(intent="unknown", text=text, info="bad_postcode", region=Region("postcode", sig.postcode))
             return Query(intent=base_intent, text=text, region=region, topic=topic, count_only=sig.wants_count)
+        area_span = sig.first("area")
+        if area_span and not any(span.kind in ("district", "town") and span.start < area_span.start
+                                 for span in sig.spans):
+            region = self.gazetteer.area_region(area_span.value)
+            return Query(intent=base_intent, text=text, topic=topic, count_only=sig.wants_count, region=region)
         district_span = sig.first("district")
         town_span = sig.first("town")
         if district_span and (not town_span or district_span.start <= town_span.start):

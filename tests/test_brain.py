@@ -268,3 +268,23 @@ def test_coordinator_prize_is_not_shown_as_the_networks_award(brain):
 
 def test_location_outside_germany(brain):
     assert "außerhalb Deutschlands" in to_json(brain.locate(0.0, 0.0))["text"]
+
+
+@pytest.mark.parametrize("text, name", [("Netzwerke im Sauerland", "Sauerland"), ("Ruhrgebiet", "Ruhrgebiet"),
+                                        ("Bodensee", "Bodensee"), ("Rhein-Main", "Rhein-Main")])
+def test_landscapes_are_regions(brain, text, name):
+    data = ask(brain, text)
+    assert data["intent"] == "region" and data["region"] == {"kind": "area", "name": name,
+                                                             "state": data["region"]["state"]}
+    pages = _pages(brain, brain.ask(text))
+    assert all(p["region"] == data["region"] for p in pages)
+
+
+def test_landscape_lists_the_networks_of_its_districts_first(brain):
+    data = ask(brain, "Sauerland")
+    assert data["networks"][0]["id"] == "netzwerk-familienfreundliche-unternehmen-hochsauerlandkreis" or \
+        "netzwerk-familienfreundliche-unternehmen-hochsauerlandkreis" in {n["id"] for n in data["networks"][:3]}
+
+
+def test_district_of_the_same_name_wins_over_the_landscape(brain):
+    assert ask(brain, "Uckermark")["region"]["kind"] == "district"
