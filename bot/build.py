@@ -24,7 +24,11 @@ from .placenames import Place, derive_places, district_core, read_postcodes, sho
 from .records import validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 3  # 2: network_points, 3: award_events.unidentified
+SCHEMA_VERSION = 4  # 2: network_points, 3: award_events.unidentified, 4: denormalised list/name columns, point names
+
+# Lists stored in one text column (``networks.state_list`` …) are joined with the ASCII unit separator:
+# validation collapses whitespace in every list item and U+001F counts as whitespace, so no item contains it.
+SEP = "\x1f"
 SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
 
 
@@ -89,6 +93,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         "profile": str, "facts": str, "sources": str, "unconfirmed": str, "as_of": str,
         "states": str, "districts": str, "towns": str, "topics": str, "sectors": str,
         "lat": float, "lon": float, "placed_by": str, "origin": str,
+        # denormalised for fast list answers and start-up (see Store.summaries_by_ids, Store.name_rows):
+        # states/towns/name+aliases joined with SEP, the folded name+aliases likewise, distinct award years
+        "state_list": str, "town_list": str, "name_list": str, "name_folds": str, "award_years": str,
     }, pk="id")
     db["network_regions"].create({"network_id": str, "kind": str, "name": str, "key": str, "state": str},
                                  foreign_keys=[("network_id", "networks", "id")])
@@ -97,7 +104,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["network_awards"].create({"network_id": str, "year": int, "award": str, "note": str},
                                 foreign_keys=[("network_id", "networks", "id")])
     # every placed town of a network, so distances are measured to its nearest place, not its seat
-    db["network_points"].create({"network_id": str, "lat": float, "lon": float},
+    db["network_points"].create({"network_id": str, "lat": float, "lon": float, "name": str},
                                 foreign_keys=[("network_id", "networks", "id")])
     db["award_events"].create({"year": int, "award": str, "event": str, "date": str, "place": str,
                                "presented_by": str, "winners_total": int, "unidentified": int, "applicants": int, "notes": str,
@@ -198,75 +205,93 @@ class Placer:
         return None
 
 
+NETWORK_COLUMNS = (
+    "id", "name", "aliases", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
+    "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
+    "sectors", "lat", "lon", "placed_by", "origin", "state_list", "town_list", "name_list", "name_folds", "award_years",
+)
+_UPSERT_NETWORK = (
+    f"insert into networks ({', '.join(NETWORK_COLUMNS)}) values ({', '.join('?' * len(NETWORK_COLUMNS))}) "
+    f"on conflict(id) do update set {', '.join(f'{c} = excluded.{c}' for c in NETWORK_COLUMNS[1:])}"
+)
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[str, str], placer: Placer,
                    report: BuildReport) -> None:
-    """Insert (or replace) networks with their regions, topics and awards."""
+    """Insert (or replace) networks with their regions, topics, awards and points.
+
+    Plain ``executemany`` with fixed statements (sqlite-utils' generic ``insert_all`` spent most of an
+    import building statements and converting values). An existing network keeps its row (``on conflict
+    do update``, which also keeps the full-text index current through its triggers); its regions,
+    topics, awards and points are replaced.
+    """
+    conn = db.conn
     networks, regions, topics, awards, points = [], [], [], [], []
     ids = [r["id"] for r in records]
     for table in ("network_regions", "network_topics", "network_awards", "network_points"):
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
-            db.execute(f"delete from {table} where network_id in ({','.join('?' * len(part))})", part)
+            conn.execute(f"delete from {table} where network_id in ({','.join('?' * len(part))})", part)
     for rec in records:
         nid, states = rec["id"], rec["states"]
         lat = lon = None
         placed_by = None
         district_codes = set()
         for state in states:
-            regions.append({"network_id": nid, "kind": "state", "name": state, "key": fold(state), "state": state})
+            regions.append((nid, "state", state, fold(state), state))
         for name in rec["districts"]:
             district = placer.district(name, states)
             if district:
                 district_codes.add(district["code"])
-            regions.append({"network_id": nid, "kind": "district", "name": district["name"] if district else name,
-                            "key": district_core(name), "state": district["state"] if district else states[0]})
+            regions.append((nid, "district", district["name"] if district else name, district_core(name),
+                            district["state"] if district else states[0]))
         for i, town in enumerate(rec["towns"]):
             place = placer.town(town, states, district_codes)
-            regions.append({"network_id": nid, "kind": "town", "name": town,
-                            "key": fold(place["parent"] or place["name"]) if place else fold(town),
-                            "state": place["state"] if place else states[0]})
+            regions.append((nid, "town", town, fold(place["parent"] or place["name"]) if place else fold(town),
+                            place["state"] if place else states[0]))
             if place:
                 if place["district_code"] not in district_codes:
                     # the town's district is part of the network's region too (for district questions)
-                    regions.append({"network_id": nid, "kind": "district", "name": place["district"],
-                                    "key": district_core(place["district"]), "state": place["state"]})
+                    regions.append((nid, "district", place["district"], district_core(place["district"]),
+                                    place["state"]))
                     district_codes.add(place["district_code"])
-                points.append({"network_id": nid, "lat": place["lat"], "lon": place["lon"]})
+                points.append((nid, place["lat"], place["lon"], town))
                 if lat is None:
                     lat, lon, placed_by = place["lat"], place["lon"], ("town" if i == 0 else "town2")
         if lat is None and district_codes:
             first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
             lat, lon, placed_by = first["lat"], first["lon"], "district"
-            points.append({"network_id": nid, "lat": lat, "lon": lon})
+            points.append((nid, lat, lon, None))
         if lat is None:
             report.unplaced.append(nid)
             placed_by = "state"
         report.placed_by[placed_by] = report.placed_by.get(placed_by, 0) + 1
         for kind in ("topics", "sectors"):
             for name in rec[kind]:
-                topics.append({"network_id": nid, "kind": kind[:-1], "name": name})
+                topics.append((nid, kind[:-1], name))
         for award in rec["awards"]:
-            awards.append({"network_id": nid, "year": award["year"], "award": award["award"],
-                           "note": award.get("note")})
-        networks.append({
-            "id": nid, "name": rec["name"], "aliases": json.dumps(rec["aliases"], ensure_ascii=False),
-            "kind": rec.get("kind"), "status": rec.get("status"), "status_note": rec.get("status_note"),
-            "organisation": rec.get("organisation"), "website": rec.get("website"), "address": rec.get("address"),
-            "office_contact": rec.get("office_contact"),
-            "founded": None if rec.get("founded") is None else str(rec["founded"]),
-            "profile": rec.get("profile"), "facts": json.dumps(rec["facts"], ensure_ascii=False),
-            "sources": json.dumps(rec["sources"], ensure_ascii=False),
-            "unconfirmed": json.dumps(rec["unconfirmed"], ensure_ascii=False), "as_of": rec.get("as_of"),
-            "states": json.dumps(states, ensure_ascii=False), "districts": json.dumps(rec["districts"], ensure_ascii=False),
-            "towns": json.dumps(rec["towns"], ensure_ascii=False),
-            "topics": " | ".join(rec["topics"]), "sectors": " | ".join(rec["sectors"]),
-            "lat": lat, "lon": lon, "placed_by": placed_by, "origin": origin.get(nid, "bundled"),
-        })
-    db["networks"].upsert_all(networks, pk="id", batch_size=2000)
-    db["network_regions"].insert_all(regions, batch_size=5000)
-    db["network_topics"].insert_all(topics, batch_size=5000)
-    db["network_awards"].insert_all(awards, batch_size=5000)
-    db["network_points"].insert_all(points, batch_size=5000)
+            awards.append((nid, award["year"], award["award"], award.get("note")))
+        names = [rec["name"], *rec["aliases"]]
+        networks.append((
+            nid, rec["name"], _dumps(rec["aliases"]), rec.get("kind"), rec.get("status"), rec.get("status_note"),
+            rec.get("organisation"), rec.get("website"), rec.get("address"), rec.get("office_contact"),
+            None if rec.get("founded") is None else str(rec["founded"]), rec.get("profile"), _dumps(rec["facts"]),
+            _dumps(rec["sources"]), _dumps(rec["unconfirmed"]), rec.get("as_of"), _dumps(states),
+            _dumps(rec["districts"]), _dumps(rec["towns"]), " | ".join(rec["topics"]), " | ".join(rec["sectors"]),
+            lat, lon, placed_by, origin.get(nid, "bundled"),
+            SEP.join(states), SEP.join(rec["towns"]), SEP.join(names), SEP.join(fold(n) for n in names),
+            ",".join(str(y) for y in sorted({int(a["year"]) for a in rec["awards"]})),
+        ))
+    conn.executemany(_UPSERT_NETWORK, networks)
+    conn.executemany("insert into network_regions (network_id, kind, name, key, state) values (?, ?, ?, ?, ?)",
+                     regions)
+    conn.executemany("insert into network_topics (network_id, kind, name) values (?, ?, ?)", topics)
+    conn.executemany("insert into network_awards (network_id, year, award, note) values (?, ?, ?, ?)", awards)
+    conn.executemany("insert into network_points (network_id, lat, lon, name) values (?, ?, ?, ?)", points)
 
 
 def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:

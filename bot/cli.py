@@ -206,12 +206,6 @@ def cmd_default(settings: Settings, args) -> int:
     return cmd_chat(settings, args, demo_if_not_tty=True)
 
 
-def cmd_bench(settings: Settings, args) -> int:
-    from bench.__main__ import main as bench_main
-
-    return bench_main(args.bench_args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netzwerkbot", description="Netzwerke zur Fachkräftesicherung finden.")
     parser.add_argument("--env-file", help="Pfad einer .env-Datei (Standard: ./.env)")
@@ -235,21 +229,24 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o")
     dbsub.add_parser("check", help="Konsistenz prüfen")
     dbsub.add_parser("stats", help="Zahlen")
-    bench = sub.add_parser("bench", help="Benchmarks ausführen")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from .store import StoreError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its options are the benchmark's own (argparse.REMAINDER won't take "--quick")
+        from bench.__main__ import main as bench_main
+
+        return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings(dotenv_path=args.env_file)
         configure_logging(settings.log_level)
-        handler = {"run": cmd_run, "ask": cmd_ask, "chat": cmd_chat, "db": cmd_db, "bench": cmd_bench,
-                   None: cmd_default}[args.command]
+        handler = {"run": cmd_run, "ask": cmd_ask, "chat": cmd_chat, "db": cmd_db, None: cmd_default}[args.command]
         return handler(settings, args)
     except SettingsError as exc:
         sys.stderr.write(f"Konfigurationsfehler: {exc}\n")

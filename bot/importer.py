@@ -64,9 +64,10 @@ def import_file(db_path: Path, path: Path, catalog: Catalog, fmt: str | None = N
                 for rec in batch:
                     rec["as_of"] = rec.get("as_of") or now[:10]
                 write_networks(db, batch, {r["id"]: "import" for r in batch}, placer, BuildReport())
-                db["imports"].upsert_all(
-                    ({"id": r["id"], "record": json.dumps(r, ensure_ascii=False), "imported_at": now,
-                      "source": path.name} for r in batch), pk="id")
+                conn.executemany(
+                    "insert into imports (id, record, imported_at, source) values (?, ?, ?, ?) on conflict(id) do "
+                    "update set record = excluded.record, imported_at = excluded.imported_at, source = excluded.source",
+                    [(r["id"], json.dumps(r, ensure_ascii=False), now, path.name) for r in batch])
                 if _between_batches:
                     _between_batches(start)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full, damaged: nothing was committed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -32,12 +33,25 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def fold(text: str) -> str:
-    """Fold ``text`` for matching: ``"Groß-Beeren Straße!"`` -> ``"gross beeren strasse"``."""
-    text = unicodedata.normalize("NFC", text or "").casefold().translate(_UMLAUTS)
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.split(text)).strip()
+
+
+# Names, towns, districts and question words repeat a lot (at build/import time and per question), and
+# folding is a pure function of the string: short strings are memoised. Long texts (whole messages,
+# profiles) are folded afresh, so the cache stays small (at most FOLD_CACHE strings of FOLD_CACHE_LEN).
+FOLD_CACHE, FOLD_CACHE_LEN = 65536, 120
+_fold_cached = lru_cache(maxsize=FOLD_CACHE)(_fold)
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching: ``"Groß-Beeren Straße!"`` -> ``"gross beeren strasse"``."""
+    if not text:
+        return ""
+    return _fold_cached(text) if len(text) <= FOLD_CACHE_LEN else _fold(text)
 
 
 def fold_compact(text: str) -> str:
