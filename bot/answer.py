@@ -15,7 +15,7 @@ from . import actions
 from .catalog import Catalog
 from .gazetteer import Gazetteer
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
-from .store import NetworkDetail, NetworkSummary, Store, haversine_km
+from .store import NetworkDetail, NetworkSummary, Store
 from .textnorm import fold
 
 PAGE_SIZE = 6
@@ -114,30 +114,39 @@ class Answerer:
         return answer
 
     # -- lists ---------------------------------------------------------------------------------------
-    def _list(self, answer: Answer, query: Query, networks: list[NetworkSummary], title: list,
-              empty: str, show_distance: bool, near_from: int | None = None, open_action=actions.profile) -> Answer:
-        """A paged list. ``near_from``: index where "in der Nähe" starts (after networks covering the place)."""
-        answer.networks = networks
-        answer.total = len(networks)
-        pages = max(1, math.ceil(len(networks) / PAGE_SIZE))
+    # Lists work on ordered network ids: only the page shown is turned into summaries (see Answer.load),
+    # so a list of thousands costs little more than one of six.
+    def _list(self, answer: Answer, query: Query, ids: list[str], title: list, empty: str, show_distance: bool,
+              near_from: int | None = None, open_action=actions.profile,
+              places: dict[str, tuple[float, str | None]] | None = None) -> Answer:
+        """A paged list. ``near_from``: index where "in der Nähe" starts (after networks covering the place);
+        ``places``: per id the distance and the town it was measured to."""
+        places = places or {}
+        answer.network_ids, answer.total = ids, len(ids)
+        answer.distance_of = {nid: km for nid, (km, _town) in places.items()}
+        answer.loader = self.store.summaries_by_ids
+        pages = max(1, math.ceil(len(ids) / PAGE_SIZE))
         page = min(max(0, query.page), pages - 1)
         answer.page, answer.pages = page, pages
         answer.add(*title)
-        if not networks:
-            answer.add(empty)
+        if not ids:
+            if empty:
+                answer.add(empty)
             return answer
         first = page * PAGE_SIZE
-        shown = networks[first:first + PAGE_SIZE]
+        shown = answer.load(ids[first:first + PAGE_SIZE])
         for n, net in enumerate(shown, start=first + 1):
-            if near_from is not None and n - 1 == near_from and near_from < len(networks):
+            if near_from is not None and n - 1 == near_from and near_from < len(ids):
                 answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
             spans = [t(f"{n}. "), b(net.name)]
-            where = ", ".join(net.towns[:2]) or ", ".join(net.states)
+            town = places.get(net.id, (None, None))[1]
+            towns = [town] + [x for x in net.towns if x != town] if town else net.towns
+            where = ", ".join(towns[:2]) or ", ".join(net.states)
             details = [where] if where else []
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
                 details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
-            elif show_distance and net.distance_km is not None and net.placed_by not in (None, "state"):
+            elif show_distance and net.distance_km is not None:
                 details.append(_km(net.distance_km))
             if net.award_years:
                 details.append("🏆 " + ", ".join(str(y) for y in net.award_years))
@@ -147,7 +156,7 @@ class Answerer:
                 spans.append(t(" – " + " · ".join(details)))
             answer.add(*spans)
         if pages > 1:
-            answer.add(i(f"Seite {page + 1} von {pages} · {_count(len(networks))} insgesamt"))
+            answer.add(i(f"Seite {page + 1} von {pages} · {_count(len(ids))} insgesamt"))
         for n, net in enumerate(shown, start=first + 1):
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), open_action(net.id))])
         nav = []
@@ -201,20 +210,15 @@ class Answerer:
                 ids += self.store.ids_in_region("district", district.core, district.state)
         return list(dict.fromkeys(ids))
 
-    def _with_distances(self, networks: list[NetworkSummary], region: Region) -> list[NetworkSummary]:
-        """Set each network's distance to its nearest place (not only its first town) and sort by it."""
-        points = self.store.points([n.id for n in networks])
-        for net in networks:
-            spots = points.get(net.id) or ([(net.lat, net.lon)] if net.lat is not None else [])
-            net.distance_km = round(min(haversine_km(region.lat, region.lon, la, lo) for la, lo in spots), 1) \
-                if spots else None
-        networks.sort(key=lambda n: (n.distance_km is None, n.distance_km or 0, n.name))
-        return networks
+    def _by_distance(self, ids: list[str], region: Region) -> tuple[list[str], dict[str, tuple[float, str | None]]]:
+        """``ids`` nearest first (those without a place last, in their order) and their distances."""
+        places = self.store.distances(ids, region.lat, region.lon)
+        ordered = sorted(ids, key=lambda nid: (nid not in places, places.get(nid, (0.0, None))[0]))
+        return ordered, places
 
-    def _around(self, region: Region, exclude: set[str]) -> list[NetworkSummary]:
-        """Networks with a place within NEARBY_KM of ``region`` (by their nearest place)."""
-        found = self.store.near(region.lat, region.lon, max_km=NEARBY_KM, exclude=exclude)
-        return self._with_distances(found, region)
+    def _nearest(self, region: Region, **kwargs) -> tuple[list[str], dict[str, tuple[float, str | None]]]:
+        found = self.store.nearest(region.lat, region.lon, **kwargs)
+        return [nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}
 
     def _region(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
@@ -222,27 +226,28 @@ class Answerer:
             return self._stale(query)
         query.region = region
         answer = Answer("region", region=region)
+        open_action = actions.contact if query.intent == "contact" else actions.profile
         if region.kind == "country":
-            networks = self.store.summaries()
-            title = [b(f"Alle Netzwerke in unserer Datenbank: {len(networks)}")]
+            ids = self.store.all_ids()
+            title = [b(f"Alle Netzwerke in unserer Datenbank: {len(ids)}")]
             if query.count_only:
-                title = [t("Unsere Datenbank kennt "), b(str(len(networks))), t(" Netzwerke zur Fachkräftesicherung "
+                title = [t("Unsere Datenbank kennt "), b(str(len(ids))), t(" Netzwerke zur Fachkräftesicherung "
                          "in allen 16 Bundesländern (bundesweit gibt es mehrere hundert).")]
-            answer = self._list(answer, query, networks, title, "Die Datenbank ist leer.", False)
+            answer = self._list(answer, query, ids, title, "Die Datenbank ist leer.", False, open_action=open_action)
             answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
             return answer
         if region.kind == "state":
-            networks = self.store.in_state(region.name)
+            ids = self.store.ids_in_state(region.name)
             where = _in_state(region.name)
-            title = [b(f"Netzwerke {where}: {len(networks)}")]
+            title = [b(f"Netzwerke {where}: {len(ids)}")]
             if query.count_only:
-                verb = "ist" if len(networks) == 1 else "sind"
-                title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(networks))),
+                verb = "ist" if len(ids) == 1 else "sind"
+                title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(ids))),
                          t(" zur Fachkräftesicherung in unserer Datenbank.")]
-            return self._list(answer, query, networks, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
-                              open_action=actions.contact if query.intent == "contact" else actions.profile)
-        inside = self._with_distances(self.store.summaries_by_ids(self._inside(region)), region)
-        others = self._around(region, exclude={n.id for n in inside})
+            return self._list(answer, query, ids, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
+                              open_action=open_action)
+        inside, places = self._by_distance(self._inside(region), region)
+        others, near_places = self._nearest(region, max_km=NEARBY_KM, exclude=set(inside))
         label = self._region_label(region)
         title = [b(label)]
         if inside:
@@ -253,16 +258,16 @@ class Answerer:
             title.append(t(f": kein Netzwerk mit diesem Gebiet; {_count(len(others))} in der Nähe "
                            f"(bis {NEARBY_KM:.0f} km)"))
         else:
-            others = self._with_distances(self.store.near(region.lat, region.lon, limit=NEARBY_MIN), region)
+            others, near_places = self._nearest(region, limit=NEARBY_MIN)
             title.append(t(f": im Umkreis von {NEARBY_KM:.0f} km kennen wir kein Netzwerk; die {len(others)} nächsten:"))
         if query.count_only:
             title = [t(f"Für {label} kennen wir "), b(_count(len(inside))),
                      t(" mit diesem Gebiet und "), b(str(len(others))),
                      t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
-        open_action = actions.contact if query.intent == "contact" else actions.profile
         return self._list(answer, query, inside + others, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
-                          near_from=len(inside) if inside else None, open_action=open_action)
+                          near_from=len(inside) if inside else None, open_action=open_action,
+                          places={**places, **near_places})
 
     def _region_label(self, region: Region) -> str:
         if region.kind == "area":
@@ -288,31 +293,32 @@ class Answerer:
             answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
             answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
             return answer
-        networks = self._around(region, exclude=set())
-        few = len(networks) < NEARBY_MIN
+        ids, places = self._nearest(region, max_km=NEARBY_KM)
+        few = len(ids) < NEARBY_MIN
         if few:
-            networks = self._with_distances(self.store.near(region.lat, region.lon, limit=NEARBY_MIN * 3), region)
-            networks = networks[:NEARBY_MIN]
+            ids, places = self._nearest(region, limit=NEARBY_MIN)
         label = self._region_label(region)
         answer = Answer("nearby", region=region)
         title = [b("Netzwerke in Ihrer Nähe" if region.kind == "point" else f"Netzwerke in der Nähe von {label}")]
         if few:
-            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {len(networks)} nächsten"))
-        return self._list(answer, query, networks, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
+            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {len(ids)} nächsten"))
+        return self._list(answer, query, ids, title, "Kein Netzwerk mit Ortsangabe gefunden.", True, places=places)
 
-    def _topic_networks(self, topic, state: str | None) -> list[NetworkSummary]:
-        """Networks of a field of action or sector; a sector also brings the field it belongs to."""
-        if topic.parent is not None or (topic.kind == "topic" and not self.store.with_topic("topic", topic.name)):
-            networks = self.store.summaries_by_ids(self.store.search_text([topic.name], limit=500))
-            return [n for n in networks if state is None or state in n.states]
-        networks = self.store.with_topic(topic.kind, topic.name, state)
+    def _topic_ids(self, topic, state: str | None) -> list[str]:
+        """Networks of a field of action or sector, by name; a sector also brings the field it belongs to."""
+        if topic.parent is not None or (topic.kind == "topic" and not self.store.ids_with_topic("topic", topic.name)):
+            ids = self.store.search_text([topic.name], limit=500)
+            if state is not None:
+                in_state = set(self.store.ids_in_state(state))
+                ids = [nid for nid in ids if nid in in_state]
+            return ids
+        ids = self.store.ids_with_topic(topic.kind, topic.name, state)
         if topic.kind == "sector":
-            seen = {n.id for n in networks}
             field = next((x for x in self.catalog.topics
                           if x.kind == "topic" and fold(x.name).startswith(fold(topic.name))), None)
             if field:
-                networks += [n for n in self.store.with_topic("topic", field.name, state) if n.id not in seen]
-        return networks
+                ids = list(dict.fromkeys(ids + self.store.ids_with_topic("topic", field.name, state)))
+        return ids
 
     def _topic(self, query: Query) -> Answer:
         topic = self.catalog.topic_by_code.get(query.topic or "")
@@ -325,9 +331,9 @@ class Answerer:
         answer = Answer("topic", region=region, topic=topic.code)
         if region is not None and region.kind in ("state", "country"):
             state = region.name if region.kind == "state" else None
-            networks = self._topic_networks(topic, state)
+            ids = self._topic_ids(topic, state)
             where = f" {_in_state(region.name)}" if state else ""
-            if not networks and state:
+            if not ids and state:
                 # no dead end: say so, then show the state's networks (the topic's elsewhere are a tap away)
                 listing = self._region(Query(intent="region", region=region, page=query.page))
                 listing.intent, listing.topic = "topic", topic.code
@@ -335,27 +341,32 @@ class Answerer:
                                                 "kein Netzwerk."), t(" Hier alle Netzwerke dort:")])
                 listing.buttons.append([Button(_label(f"„{topic.name}“ bundesweit"), f"t:{topic.code}:-")])
                 return listing
-            title = [b(f"{label} „{topic.name}“{where}: {_count(len(networks))}")]
-            return self._list(answer, query, networks, title, "", False)
-        networks = self._topic_networks(topic, None)
+            title = [b(f"{label} „{topic.name}“{where}: {_count(len(ids))}")]
+            return self._list(answer, query, ids, title, "", False)
+        ids = self._topic_ids(topic, None)
         if region is None:
-            title = [b(f"{label} „{topic.name}“: {_count(len(networks))}")]
-            answer = self._list(answer, query, networks, title,
+            title = [b(f"{label} „{topic.name}“: {_count(len(ids))}")]
+            answer = self._list(answer, query, ids, title,
                                 f"{article} {label} „{topic.name}“ kennen wir noch kein Netzwerk.", False)
-            if not networks:
+            if not ids:
                 answer.buttons.append([Button("Alle Themen", "T")])
             return answer
-        # a town, district or postcode: the topic's networks around it, else the nearest ones
-        self._with_distances(networks, region)
-        near = [n for n in networks if n.distance_km is not None and n.distance_km <= NEARBY_KM]
+        # a town, district, area or postcode: the topic's networks covering it, then those around it,
+        # else the nearest ones
+        covering = set(self._inside(region))
+        ordered, places = self._by_distance(ids, region)
+        inside = [nid for nid in ordered if nid in covering]
+        near = [nid for nid in ordered if nid not in covering and nid in places and places[nid][0] <= NEARBY_KM]
         place = self._region_label(region)
-        if near:
-            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(len(near))} (bis {NEARBY_KM:.0f} km)")]
-            return self._list(answer, query, near, title, "", True)
-        nearest = [n for n in networks if n.distance_km is not None][:NEARBY_MIN]
+        if inside or near:
+            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(len(inside) + len(near))} "
+                       f"(mit diesem Gebiet oder bis {NEARBY_KM:.0f} km)")]
+            return self._list(answer, query, inside + near, title, "", True,
+                              near_from=len(inside) if inside else None, places=places)
+        nearest = [nid for nid in ordered if nid in places][:NEARBY_MIN]
         title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
                    f"kein Netzwerk."), t(f" Die nächsten {len(nearest)}:" if nearest else "")]
-        answer = self._list(answer, query, nearest, title, "", True)
+        answer = self._list(answer, query, nearest, title, "", True, places=places)
         answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
             Query(intent="region", region=region), 0) or "h")])
         return answer
@@ -473,8 +484,11 @@ class Answerer:
             origin = "aus dem Saarland" if region.name == "Saarland" else f"aus {region.name}"
         else:
             inside = set(self._inside(region))
-            networks = [n for n in self._with_distances(self.store.summaries_by_ids(list(winners)), region)
-                        if n.id in inside or (n.distance_km is not None and n.distance_km <= NEARBY_KM)]
+            ordered, places = self._by_distance(list(winners), region)
+            networks = self.store.summaries_by_ids(
+                [nid for nid in ordered if nid in inside or (nid in places and places[nid][0] <= NEARBY_KM)])
+            for net in networks:
+                net.distance_km = places[net.id][0] if net.id in places else None
             where = f"nahe {self._region_label(region)} (bis {NEARBY_KM:.0f} km)"
             origin = "aus dieser Gegend"
         when = f" {query.year}" if query.year else ""

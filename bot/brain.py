@@ -4,6 +4,14 @@ It wires the store, gazetteer, name matcher, understanding and answering togethe
 handlers and the console both call :meth:`Brain.ask`, :meth:`Brain.act` and :meth:`Brain.locate`
 and render the returned :class:`Answer` themselves. :meth:`reload` re-opens the database (after an
 import) without restarting the process.
+
+Thread safety: every call holds one re-entrant lock for its whole duration (understanding, answering
+and every store access), so the Telegram handlers may run the brain in worker threads
+(``asyncio.to_thread``) while the event loop stays free.
+
+Answers to texts, button actions and locations are kept in a bounded LRU cache (the data does not change
+while a Store is open; :meth:`reload` clears it). Real traffic repeats a lot (/start, buttons, paging,
+the big states). Cached answers are shared: callers must not change them (renderers only read).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from . import actions
@@ -26,14 +34,20 @@ from .understand import Understanding
 
 log = logging.getLogger(__name__)
 
+CACHE_SIZE = 2048  # answers kept (LRU); 0 turns the cache off
+CACHE_TEXT_LEN = 512  # longer texts are not cached (they are rare and would only take memory)
+
 
 class Brain:
-    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True):
+    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True, cache_size: int = CACHE_SIZE):
         self.db_path, self.data_dir = db_path, data_dir
         self.catalog = Catalog.load(data_dir)
         self.started = time.time()
         self.intent_counts: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self.cache_size = cache_size
+        self.cache_hits = 0
+        self._cache: OrderedDict[tuple, Answer] = OrderedDict()
+        self._lock = threading.RLock()
         self._open(auto_build)
 
     @classmethod
@@ -43,44 +57,81 @@ class Brain:
     def _open(self, auto_build: bool) -> None:
         store = Store.open(self.db_path, self.data_dir, self.catalog, auto_build=auto_build)
         gazetteer = Gazetteer(store, self.catalog)
-        names = NameMatcher(store.name_index())
+        names = NameMatcher.from_rows(store.name_rows())
         self.store = store
         self.gazetteer = gazetteer
+        self.names = names
         self.understanding = Understanding(store, gazetteer, self.catalog, names)
         self.answerer = Answerer(store, gazetteer, self.catalog)
+        self._cache.clear()
 
     def reload(self) -> dict:
         """Re-open the database (e.g. after ``db import``); the old one stays in use if that fails."""
-        old = self.store
         with self._lock:
+            old = self.store
             self._open(auto_build=True)
-        old.close()
-        return self.store.counts()
+            old.close()
+            return self.store.counts()
+
+    def clear_caches(self) -> None:
+        """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""
+        with self._lock:
+            self._cache.clear()
+            self.names.clear_caches()
 
     def understand(self, text: str) -> Query:
-        return self.understanding.understand(text)
+        with self._lock:
+            return self.understanding.understand(text)
 
     def answer(self, query: Query, count: bool = True) -> Answer:
         """``count=False`` for answers nobody asked for directly (inline previews), so /stats stays honest."""
         with self._lock:
             answer = self.answerer.answer(query)
-        if count:
-            self.intent_counts[answer.intent] += 1
+            if count:
+                self.intent_counts[answer.intent] += 1
         return answer
 
-    def ask(self, text: str) -> Answer:
+    def _cached(self, key: tuple, count: bool, make) -> Answer:
+        """The cached answer for ``key`` (counted like a fresh one), else ``make()``, cached."""
         with self._lock:
-            query = self.understanding.understand(text)
-        return self.answer(query)
+            if self.cache_size > 0:
+                answer = self._cache.get(key)
+                if answer is not None:
+                    self._cache.move_to_end(key)
+                    self.cache_hits += 1
+                    if count:
+                        self.intent_counts[answer.intent] += 1
+                    return answer
+            answer = make()
+            if self.cache_size > 0:
+                self._cache[key] = answer
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            return answer
+
+    def ask(self, text: str) -> Answer:
+        if not isinstance(text, str) or len(text) > CACHE_TEXT_LEN:
+            with self._lock:
+                return self.answer(self.understanding.understand(text))
+        return self._cached(("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
 
     def act(self, action: str, count: bool = True) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
-        query = actions.decode(action)
-        if query is None:
-            query = Query(intent="stale")
-        return self.answer(query, count=count)
+
+        def make() -> Answer:
+            query = actions.decode(action)
+            if query is None:
+                query = Query(intent="stale")
+            return self.answer(query, count=count)
+
+        if not isinstance(action, str) or len(action) > CACHE_TEXT_LEN:
+            with self._lock:
+                return make()
+        return self._cached(("act", action), count, make)
 
     def locate(self, lat: float, lon: float) -> Answer:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
-        return self.answer(self.understanding.from_location(lat, lon))
+        # understanding rounds a location to 4 decimals (about 10 m), so the cache may too
+        return self._cached(("locate", round(lat, 4), round(lon, 4)), True,
+                            lambda: self.answer(self.understanding.from_location(lat, lon)))

@@ -24,9 +24,9 @@ from .placenames import Place, derive_places, district_core, read_postcodes, sho
 from .records import validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 4  # 2: network_points, 3: award_events.unidentified, 4: denormalised list/name columns, point names
+SCHEMA_VERSION = 4  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names
 
-# Lists stored in one text column (``networks.state_list`` …) are joined with the ASCII unit separator:
+# Lists stored in one text column (``network_summaries.states`` …) are joined with the ASCII unit separator:
 # validation collapses whitespace in every list item and U+001F counts as whitespace, so no item contains it.
 SEP = "\x1f"
 SOURCE_FILES = ("networks.yaml", "awards.yaml", "states.yaml", "topics.yaml", "gazetteer/postcodes_de.tsv")
@@ -93,10 +93,13 @@ def create_schema(db: sqlite_utils.Database) -> None:
         "profile": str, "facts": str, "sources": str, "unconfirmed": str, "as_of": str,
         "states": str, "districts": str, "towns": str, "topics": str, "sectors": str,
         "lat": float, "lon": float, "placed_by": str, "origin": str,
-        # denormalised for fast list answers and start-up (see Store.summaries_by_ids, Store.name_rows):
-        # states/towns/name+aliases joined with SEP, the folded name+aliases likewise, distinct award years
-        "state_list": str, "town_list": str, "name_list": str, "name_folds": str, "award_years": str,
     }, pk="id")
+    # One small row per network, denormalised, for list answers (Store.summaries_by_ids), ordered lists and
+    # start-up (Store.name_rows): scanning ``networks`` would read every profile too. Lists are joined with
+    # SEP, award years (distinct, sorted) with ","; ``names`` is [name, *aliases], ``folds`` their fold().
+    db.execute("create table network_summaries (network_id text primary key, name text, states text, towns text, "
+               "lat real, lon real, placed_by text, status text, award_years text, names text, folds text) "
+               "without rowid")
     db["network_regions"].create({"network_id": str, "kind": str, "name": str, "key": str, "state": str},
                                  foreign_keys=[("network_id", "networks", "id")])
     db["network_topics"].create({"network_id": str, "kind": str, "name": str},
@@ -128,6 +131,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["network_awards"].create_index(["network_id"])
     db["network_points"].create_index(["network_id"])
     db["network_points"].create_index(["lat", "lon"])
+    db.execute("create index network_summaries_by_name on network_summaries (name collate nocase, network_id)")
     db["networks"].enable_fts(["name", "aliases", "profile", "topics", "sectors"], tokenize="unicode61 remove_diacritics 2",
                                   create_triggers=True)
 
@@ -208,7 +212,7 @@ class Placer:
 NETWORK_COLUMNS = (
     "id", "name", "aliases", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
-    "sectors", "lat", "lon", "placed_by", "origin", "state_list", "town_list", "name_list", "name_folds", "award_years",
+    "sectors", "lat", "lon", "placed_by", "origin",
 )
 _UPSERT_NETWORK = (
     f"insert into networks ({', '.join(NETWORK_COLUMNS)}) values ({', '.join('?' * len(NETWORK_COLUMNS))}) "
@@ -230,7 +234,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
     topics, awards and points are replaced.
     """
     conn = db.conn
-    networks, regions, topics, awards, points = [], [], [], [], []
+    networks, summaries, regions, topics, awards, points = [], [], [], [], [], []
     ids = [r["id"] for r in records]
     for table in ("network_regions", "network_topics", "network_awards", "network_points"):
         for chunk in range(0, len(ids), 500):
@@ -276,6 +280,9 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
         for award in rec["awards"]:
             awards.append((nid, award["year"], award["award"], award.get("note")))
         names = [rec["name"], *rec["aliases"]]
+        summaries.append((nid, rec["name"], SEP.join(states), SEP.join(rec["towns"]), lat, lon, placed_by,
+                          rec.get("status"), ",".join(str(y) for y in sorted({int(a["year"]) for a in rec["awards"]})),
+                          SEP.join(names), SEP.join(fold(n) for n in names)))
         networks.append((
             nid, rec["name"], _dumps(rec["aliases"]), rec.get("kind"), rec.get("status"), rec.get("status_note"),
             rec.get("organisation"), rec.get("website"), rec.get("address"), rec.get("office_contact"),
@@ -283,10 +290,10 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             _dumps(rec["sources"]), _dumps(rec["unconfirmed"]), rec.get("as_of"), _dumps(states),
             _dumps(rec["districts"]), _dumps(rec["towns"]), " | ".join(rec["topics"]), " | ".join(rec["sectors"]),
             lat, lon, placed_by, origin.get(nid, "bundled"),
-            SEP.join(states), SEP.join(rec["towns"]), SEP.join(names), SEP.join(fold(n) for n in names),
-            ",".join(str(y) for y in sorted({int(a["year"]) for a in rec["awards"]})),
         ))
     conn.executemany(_UPSERT_NETWORK, networks)
+    conn.executemany("insert or replace into network_summaries (network_id, name, states, towns, lat, lon, placed_by, "
+                     "status, award_years, names, folds) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", summaries)
     conn.executemany("insert into network_regions (network_id, kind, name, key, state) values (?, ?, ?, ?, ?)",
                      regions)
     conn.executemany("insert into network_topics (network_id, kind, name) values (?, ?, ?)", topics)

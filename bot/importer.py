@@ -118,7 +118,7 @@ def export_records(db_path: Path, fmt: str) -> str:
 
 def check_database(db_path: Path) -> list[str]:
     """Consistency problems: damage, duplicates, networks without coordinates, unknown states, dangling awards."""
-    conn = _open_checked(db_path, integrity=False)  # a damaged file is reported below, not refused
+    conn = _open_checked(db_path, integrity=False, probe=False)  # a damaged file is reported below, not refused
     problems = []
     try:
         integrity = conn.execute("pragma integrity_check").fetchone()[0]

@@ -9,7 +9,7 @@ only place user-visible text is escaped is the HTML renderer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Union
 
 from .store import NetworkSummary
 
@@ -119,7 +119,9 @@ class Answer:
     region: Region | None = None
     year: int | None = None
     topic: str | None = None
-    networks: list[NetworkSummary] = field(default_factory=list)
+    network_ids: list[str] = field(default_factory=list)  # every match, in display order
+    distance_of: dict[str, float] = field(default_factory=dict)  # km from the asked place, where known
+    loader: Callable[[list[str]], list[NetworkSummary]] | None = field(default=None, repr=False)
     total: int = 0
     choices: list[Choice] = field(default_factory=list)
     buttons: list[list[Button]] = field(default_factory=list)
@@ -128,6 +130,31 @@ class Answer:
     page: int = 0
     pages: int = 1
     request_location: bool = False  # ask the user to share a location (Telegram: keyboard button)
+
+    _loaded: list[NetworkSummary] | None = field(default=None, repr=False)
+
+    # The networks are loaded lazily: a Telegram answer shows one page of a list that may hold thousands
+    # (at 100,000 networks), so only the JSON face, which lists every match, pays for all of them.
+    @property
+    def networks(self) -> list[NetworkSummary]:
+        if self._loaded is None:
+            self._loaded = self.load(self.network_ids)
+        return self._loaded
+
+    @networks.setter
+    def networks(self, value: list[NetworkSummary]) -> None:
+        self._loaded = list(value)
+        self.network_ids = [n.id for n in self._loaded]
+
+    def load(self, ids: list[str]) -> list[NetworkSummary]:
+        """Summaries of ``ids`` (a page, or all), with their distance from the asked place."""
+        if self._loaded is not None and ids == self.network_ids:
+            return self._loaded
+        summaries = self.loader(ids) if self.loader and ids else []
+        for summary in summaries:
+            if summary.id in self.distance_of:
+                summary.distance_km = self.distance_of[summary.id]
+        return summaries
 
     def add(self, *spans: Union[Span, str]) -> "Answer":
         self.paragraphs.append([s if isinstance(s, Span) else Span(s) for s in spans])

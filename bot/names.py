@@ -14,15 +14,23 @@ the words every name shares ("Netzwerk", "Fachkräfte", "Allianz"). We match wor
    ("job 4 u" -> "job4u", "Hanse Belt" -> "hansebelt", "emsachse" -> "ems achse", "Logistiknetzwerk"
    -> "logistik netzwerk").
 
-Only networks that share at least one matched word are scored (an inverted index), so the cost
-grows with the number of candidate names, not the number of networks.
+Only networks that share at least one matched word are scored (an inverted index). Words most names
+share ("netzwerk", "fachkraefteallianz") have postings of 10-20k names at 100k networks; scoring all of
+them took seconds. :meth:`NameMatcher.match` therefore scores exactly, but only where it can matter:
+networks found through the rarer words are scored outright; the rest are grouped by which of the common
+words they have (that fixes their precision), and each group is scanned from its lightest names (the
+highest possible recall) until an upper bound of the score falls below the ``limit``-th best score. The
+result is the same as scoring everything.
 """
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
 
@@ -43,47 +51,109 @@ class NameMatch:
     recall: float
 
 
+RARE_BUDGET = 300  # strings scored outright through the rarest similar words (the rest by bound)
+MAX_COMMON = 8  # common words grouped by pattern (2**8 patterns at most); more are scored outright
+SIMILAR_CACHE = 4096  # memoised similar_words entries (cleared when full)
+MATCH_CACHE = 512  # memoised match results (cleared when full)
+
+
 class NameMatcher:
-    def __init__(self, entries: list[tuple[str, str, list[str], str | None]]):
-        """``entries``: (network id, name, aliases, status) as ``Store.name_index`` returns them."""
-        self.strings: list[tuple[str, str, tuple[str, ...]]] = []  # (network id, display, words)
-        self.display_name: dict[str, str] = {}
-        doc_words: dict[str, set[str]] = defaultdict(set)
-        for network_id, name, aliases, _status in entries:
-            self.display_name[network_id] = name
-            for text in [name, *aliases]:
-                words = tuple(w for w in fold(text).split() if w not in NAME_STOPWORDS)
+    def __init__(self, entries: list[tuple[str, str, list[str], str | None]],
+                 folded: list[list[str]] | None = None):
+        """``entries``: (network id, name, aliases, status) as ``Store.name_index`` returns them;
+        ``folded``: for each entry, ``fold()`` of its name and aliases (see :meth:`from_rows`)."""
+        rows = []
+        for k, (network_id, name, aliases, _status) in enumerate(entries):
+            texts = [name, *aliases]
+            rows.append((network_id, texts, folded[k] if folded is not None else [fold(t) for t in texts]))
+        self._build(rows)
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[str, list[str], list[str]]]) -> "NameMatcher":
+        """From ``Store.name_rows()``: (id, [name, *aliases], their ``fold()``), folded when the database
+        was built, so start-up does not fold 100k names again."""
+        matcher = cls.__new__(cls)
+        matcher._build(rows)
+        return matcher
+
+    def _build(self, rows) -> None:
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small tuples and sets: the collector would run for nothing
+        try:
+            self._build_tables(rows)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _build_tables(self, rows) -> None:
+        strings: list[tuple[str, str, tuple[str, ...]]] = []  # (network id, display, words)
+        display_name: dict[str, str] = {}
+        network_strings: dict[str, list[int]] = {}
+        network_words: dict[str, set[str]] = {}
+        index: dict[str, list[int]] = defaultdict(list)
+        pairs: dict[str, tuple[str, str]] = {}
+        stop = NAME_STOPWORDS
+        for network_id, texts, folds in rows:
+            display_name[network_id] = texts[0]
+            mine: list[int] = []
+            union: set[str] = set()
+            for text, key in zip(texts, folds):
+                parts = key.split()
+                words = tuple(parts) if stop.isdisjoint(parts) else tuple([w for w in parts if w not in stop])
                 if not words:
                     continue
-                self.strings.append((network_id, text, words))
-                doc_words[network_id].update(words)
-        df: dict[str, int] = defaultdict(int)
-        for words in doc_words.values():
-            for w in words:
-                df[w] += 1
-        n = max(1, len(doc_words))
+                i = len(strings)
+                mine.append(i)
+                strings.append((network_id, text, words))
+                union.update(words)
+                if len(words) == 1:
+                    index[words[0]].append(i)
+                else:
+                    for w in set(words):
+                        index[w].append(i)
+                    for a, b in zip(words, words[1:]):
+                        if len(a) + len(b) >= 6:
+                            pairs.setdefault(a + b, (a, b))
+            if mine:
+                network_strings[network_id] = mine
+                network_words[network_id] = union
+        self.strings, self.display_name, self.network_strings = strings, display_name, network_strings
+        df = Counter(chain.from_iterable(network_words.values()))
+        n = max(1, len(network_words))
         self.df = dict(df)
-        self.idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+        log = math.log
+        self.idf = {w: log((n + 1) / (c + 0.5)) for w, c in df.items()}
         self.default_idf = math.log((n + 1) / 1.5)  # an unknown query word weighs like a unique one
         self.vocab = sorted(self.idf)
         self.vocab_by_first: dict[str, list[str]] = defaultdict(list)
         for w in self.vocab:
             self.vocab_by_first[w[:1]].append(w)
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for i, (_nid, _text, words) in enumerate(self.strings):
-            for w in set(words):
-                self.index[w].append(i)
-        self.network_words: dict[str, set[str]] = dict(doc_words)
+        self.index = index
+        self.network_words = network_words
         # "emsachse" typed for the two name words "ems achse"
-        self.joined: dict[str, tuple[str, str]] = {}
-        for _nid, _text, words in self.strings:
-            for a, b in zip(words, words[1:]):
-                joined = a + b
-                if joined not in self.idf and len(joined) >= 6:
-                    self.joined.setdefault(joined, (a, b))
+        self.joined: dict[str, tuple[str, str]] = {k: v for k, v in pairs.items() if k not in self.idf}
+        # built on demand: postings sorted by string weight, network sets of common words, memos
+        self._weight: dict[int, float] = {}
+        self._sorted: dict[str, list[tuple[float, int]]] = {}
+        self._net_sets: dict[str, frozenset[str]] = {}
+        self._similar: dict[str, dict[str, float]] = {}
+        self._matches: dict[tuple, list[NameMatch]] = {}
+
+    def clear_caches(self) -> None:
+        """Forget memoised similar words and matches (the benchmark times questions without them)."""
+        self._similar.clear()
+        self._matches.clear()
 
     def similar_words(self, word: str) -> dict[str, float]:
         """Name words similar to ``word`` with a similarity 0..1."""
+        return dict(self._similar_words(word))
+
+    def _similar_words(self, word: str) -> dict[str, float]:
+        """:meth:`similar_words`, memoised (the same words are asked for several times per question).
+        The dict returned is shared: do not change it."""
+        found = self._similar.get(word)
+        if found is not None:
+            return found
         found = {}
         if word in self.idf:
             found[word] = 1.0
@@ -95,6 +165,9 @@ class NameMatcher:
             for cand in self.vocab_by_first.get(word[:1], ()):
                 if cand != word and cand.startswith(word) and len(word) >= 0.6 * len(cand):
                     found.setdefault(cand, 0.85)
+        if len(self._similar) >= SIMILAR_CACHE:
+            self._similar.clear()
+        self._similar[word] = found
         return found
 
     def query_words(self, text: str) -> list[str]:
@@ -124,7 +197,7 @@ class NameMatcher:
         words = self.network_words.get(network_id, set())
         for qw in self.query_words(text):
             if any(w in words and self.df.get(w, 99) <= max_df and sim >= 0.8
-                   for w, sim in self.similar_words(qw).items()):
+                   for w, sim in self._similar_words(qw).items()):
                 return True
         return False
 
@@ -138,51 +211,203 @@ class NameMatcher:
                 return [head, tail]
         return [word]
 
-    def match(self, text: str, limit: int = 5, optional: frozenset[str] = frozenset()) -> list[NameMatch]:
+    # -- scoring ----------------------------------------------------------------------------------
+    def _precision(self, union, qwords: list[str], similar: list[dict[str, float]], optional: frozenset[str]) -> float:
+        """How much of the query the words ``union`` (all names and aliases of a network) explain."""
+        matched_q = total_q = 0.0
+        for qw, sims in zip(qwords, similar):
+            hits = [(sim, w) for w, sim in sims.items() if w in union]
+            weight = max((self.idf[w] for _, w in hits), default=self.idf.get(qw, self.default_idf))
+            if hits:
+                total_q += weight
+                matched_q += weight * max(hits)[0]
+            elif qw not in optional:
+                total_q += weight
+        return matched_q / total_q if total_q else 0.0
+
+    def _score(self, network_id: str, qwords: list[str], similar: list[dict[str, float]],
+               optional: frozenset[str]) -> NameMatch:
+        # precision: how much of the query this network's names explain, any name or alias
+        precision = self._precision(self.network_words[network_id], qwords, similar, optional)
+        # recall: how much of its best-covered name the query covers
+        best_recall, best_display = -1.0, ""
+        for i in self.network_strings[network_id]:
+            _nid, display, words = self.strings[i]
+            wordset = set(words)
+            covered: dict[str, float] = {}
+            for sims in similar:
+                for w, sim in sims.items():
+                    if w in wordset:
+                        covered[w] = max(covered.get(w, 0.0), sim)
+            if not covered:
+                continue  # a name without any of the words: not a candidate
+            total_n = sum(self.idf[w] for w in wordset)
+            recall = sum(self.idf[w] * s for w, s in covered.items()) / total_n if total_n else 0.0
+            if recall > best_recall or (recall == best_recall and len(display) < len(best_display)):
+                best_recall, best_display = recall, display
+        score = 2 * precision * best_recall / (precision + best_recall) if precision + best_recall else 0.0
+        return NameMatch(network_id, best_display, round(score, 3), round(precision, 3), round(best_recall, 3))
+
+    def _string_weight(self, i: int) -> float:
+        weight = self._weight.get(i)
+        if weight is None:
+            weight = self._weight[i] = sum(self.idf[w] for w in set(self.strings[i][2]))
+        return weight
+
+    def _sorted_postings(self, word: str) -> list[tuple[float, int]]:
+        """(weight, string index) of the names with ``word``, lightest (= highest possible recall) first."""
+        found = self._sorted.get(word)
+        if found is None:
+            found = self._sorted[word] = sorted((self._string_weight(i), i) for i in self.index.get(word, ()))
+        return found
+
+    def _networks_with(self, word: str) -> frozenset[str]:
+        found = self._net_sets.get(word)
+        if found is None:
+            strings = self.strings
+            found = frozenset(strings[i][0] for i in self.index.get(word, ()))
+            if len(self.index.get(word, ())) > 64:
+                self._net_sets[word] = found
+        return found
+
+    def match(self, text: str, limit: int = 5, optional: frozenset[str] = frozenset(),
+              among: set[str] | frozenset[str] | None = None) -> list[NameMatch]:
         """Networks whose names fit ``text``, best first. Words in ``optional`` (filler such as
-        "netzwerke") count when a name has them but are not held against a name that lacks them."""
+        "netzwerke") count when a name has them but are not held against a name that lacks them.
+
+        ``among``: only these network ids (e.g. the networks at a place) - cheaper than asking for every
+        match and filtering.
+        """
+        key = (text, limit, optional, None if among is None else frozenset(among))
+        cached = self._matches.get(key)
+        if cached is not None:
+            return list(cached)
+        found = self._match(text, limit, optional, among)
+        if len(self._matches) >= MATCH_CACHE:
+            self._matches.clear()
+        self._matches[key] = found
+        return list(found)
+
+    def _match(self, text: str, limit: int, optional: frozenset[str], among) -> list[NameMatch]:
         qwords = self.query_words(text)
         if not qwords:
             return []
-        similar = [self.similar_words(w) for w in qwords]
-        candidates: set[int] = set()
+        similar = [self._similar_words(w) for w in qwords]
+        sim_of: dict[str, float] = {}  # every similar name word -> its best similarity to a query word
         for sims in similar:
-            for w in sims:
-                candidates.update(self.index.get(w, ()))
-        if not candidates:
+            for w, sim in sims.items():
+                if w in self.index and sim > sim_of.get(w, 0.0):
+                    sim_of[w] = sim
+        if not sim_of:
             return []
-        by_network: dict[str, list[int]] = defaultdict(list)
-        for i in candidates:
-            by_network[self.strings[i][0]].append(i)
-        results = []
-        for network_id, indexes in by_network.items():
-            # precision: how much of the query this network's names explain, any name or alias
-            union = self.network_words[network_id]
-            matched_q = total_q = 0.0
-            for qw, sims in zip(qwords, similar):
-                hits = [(sim, w) for w, sim in sims.items() if w in union]
-                weight = max((self.idf[w] for _, w in hits), default=self.idf.get(qw, self.default_idf))
-                if hits:
-                    total_q += weight
-                    matched_q += weight * max(hits)[0]
-                elif qw not in optional:
-                    total_q += weight
-            precision = matched_q / total_q if total_q else 0.0
-            # recall: how much of its best-covered name the query covers
-            best_recall, best_display = -1.0, ""
-            for i in indexes:
-                _nid, display, words = self.strings[i]
-                wordset = set(words)
-                covered: dict[str, float] = {}
-                for sims in similar:
-                    for w, sim in sims.items():
-                        if w in wordset:
-                            covered[w] = max(covered.get(w, 0.0), sim)
-                total_n = sum(self.idf[w] for w in wordset)
-                recall = sum(self.idf[w] * s for w, s in covered.items()) / total_n if total_n else 0.0
-                if recall > best_recall or (recall == best_recall and len(display) < len(best_display)):
-                    best_recall, best_display = recall, display
-            score = 2 * precision * best_recall / (precision + best_recall) if precision + best_recall else 0.0
-            results.append(NameMatch(network_id, best_display, round(score, 3), round(precision, 3),
-                                     round(best_recall, 3)))
-        return sorted(results, key=lambda m: (-m.score, m.name, m.network_id))[:limit]
+        top = Top(limit)
+        if among is not None:
+            for network_id in among:
+                words = self.network_words.get(network_id)
+                if words and not words.isdisjoint(sim_of):
+                    top.add(self._score(network_id, qwords, similar, optional))
+            return top.result()
+        # the rarest words first: every network with one of them is scored outright
+        by_size = sorted(sim_of, key=lambda w: (len(self.index[w]), w))
+        rare, common, budget = [], [], 0
+        for w in by_size:
+            size = len(self.index[w])
+            if not common and budget + size <= RARE_BUDGET:
+                rare.append(w)
+                budget += size
+            else:
+                common.append(w)
+        if len(common) > MAX_COMMON:  # very unusual: score the extra ones outright as well
+            rare += common[:len(common) - MAX_COMMON]
+            common = common[len(common) - MAX_COMMON:]
+        done: set[str] = set()
+        for w in rare:
+            for i in self.index[w]:
+                network_id = self.strings[i][0]
+                if network_id not in done:
+                    done.add(network_id)
+                    top.add(self._score(network_id, qwords, similar, optional))
+        if common:
+            self._match_common(common, qwords, similar, optional, sim_of, done, top)
+        return top.result()
+
+    def _match_common(self, common: list[str], qwords, similar, optional, sim_of, done: set[str], top: "Top") -> None:
+        """Score the networks that have only common words, by pattern, as far as they can reach the top."""
+        # A network's precision depends only on which of the query's similar words it has; with no rare
+        # word that is its pattern of common words. Recall is at most (weight of the pattern's words) /
+        # (weight of the name), so scanning names lightest first bounds every name not yet seen.
+        patterns = []
+        for size in range(len(common), 0, -1):
+            for combo in combinations(common, size):
+                precision = self._precision(combo, qwords, similar, optional)
+                potential = 2 * precision / (precision + 1) if precision else 0.0
+                reach = sum(self.idf[w] * sim_of[w] for w in combo)
+                patterns.append((potential, precision, reach, combo))
+        patterns.sort(key=lambda p: -p[0])
+        if not patterns or not top.reachable(patterns[0][0]):
+            return
+        # which networks have which pattern: split the candidates by each common word (set operations)
+        sets = {w: self._networks_with(w) for w in common}
+        everyone: set[str] = set().union(*sets.values())
+        everyone -= done
+        groups: dict[frozenset[str], set[str]] = {frozenset(): everyone}
+        for w in common:
+            split: dict[frozenset[str], set[str]] = {}
+            for pattern, members in groups.items():
+                inside = members.intersection(sets[w])
+                if inside:
+                    split[pattern | {w}] = inside
+                    if len(inside) < len(members):
+                        split[pattern] = members.difference(inside)
+                else:
+                    split[pattern] = members
+            groups = split
+        for potential, precision, reach, combo in patterns:
+            members = groups.get(frozenset(combo))
+            if not members:
+                continue
+            if not top.reachable(potential):
+                break
+            if len(members) <= 64:
+                for network_id in members:
+                    top.add(self._score(network_id, qwords, similar, optional))
+                continue
+            seen: set[str] = set()
+            lists = [self._sorted_postings(w) for w in combo]
+            for weight, i in (lists[0] if len(lists) == 1 else heapq.merge(*lists)):
+                recall = min(1.0, reach / weight) if weight else 1.0
+                bound = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+                if not top.reachable(bound):
+                    break
+                network_id = self.strings[i][0]
+                if network_id in members and network_id not in seen:
+                    seen.add(network_id)
+                    top.add(self._score(network_id, qwords, similar, optional))
+
+
+class Top:
+    """The ``limit`` best matches so far, and whether a score bound could still enter them."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.matches: list[NameMatch] = []
+        self.scores: list[float] = []  # min-heap of the best ``limit`` scores
+
+    def add(self, match: NameMatch) -> None:
+        self.matches.append(match)
+        if self.limit <= 0:
+            return
+        if len(self.scores) < self.limit:
+            heapq.heappush(self.scores, match.score)
+        elif match.score > self.scores[0]:
+            heapq.heapreplace(self.scores, match.score)
+
+    def reachable(self, bound: float) -> bool:
+        """Could a match whose unrounded score is at most ``bound`` still be among the best ``limit``?
+        (Scores are rounded to 3 places and ties go by name, so an equal rounded score still counts.)"""
+        if self.limit <= 0 or len(self.scores) < self.limit:
+            return True
+        return round(bound + 1e-9, 3) >= self.scores[0]
+
+    def result(self) -> list[NameMatch]:
+        return sorted(self.matches, key=lambda m: (-m.score, m.name, m.network_id))[:self.limit]

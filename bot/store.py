@@ -7,15 +7,18 @@ full-text queries are built from folded word tokens only (see :meth:`Store.searc
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import math
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from .build import SCHEMA_VERSION, BuildError, StoreError, build_database, source_fingerprint
+from .build import SCHEMA_VERSION, SEP, BuildError, StoreError, build_database, source_fingerprint
 from .catalog import Catalog
 from .textnorm import fold
 
@@ -69,14 +72,19 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
-_SUMMARY_COLUMNS = """n.id, n.name, n.states, n.towns, n.lat, n.lon, n.placed_by, n.status,
-    (select group_concat(distinct a.year) from network_awards a where a.network_id = n.id) as award_years"""
+_SUMMARY_COLUMNS = "s.network_id, s.name, s.states, s.towns, s.lat, s.lon, s.placed_by, s.status, s.award_years"
+_SUMMARY_SELECT = f"select {_SUMMARY_COLUMNS} from network_summaries s"
 
 
-def _summary(row: dict) -> NetworkSummary:
-    years = sorted({int(y) for y in (row["award_years"] or "").split(",") if y})
-    return NetworkSummary(row["id"], row["name"], json.loads(row["states"]), json.loads(row["towns"]),
-                          row["lat"], row["lon"], row["placed_by"], row["status"], years)
+def _split(value: str | None) -> list[str]:
+    return value.split(SEP) if value else []
+
+
+def _summary(row: tuple) -> NetworkSummary:
+    """A summary from a ``network_summaries`` row (no JSON, no award subquery)."""
+    nid, name, states, towns, lat, lon, placed_by, status, years = row
+    return NetworkSummary(nid, name, states.split(SEP) if states else [], towns.split(SEP) if towns else [],
+                          lat, lon, placed_by, status, [int(y) for y in years.split(",")] if years else [])
 
 
 def _corrupt(db_path: Path, detail: str) -> StoreError:
@@ -87,22 +95,58 @@ def _corrupt(db_path: Path, detail: str) -> StoreError:
     )
 
 
-def _open_checked(db_path: Path, integrity: bool = True) -> sqlite3.Connection:
+def _quick_check(conn: sqlite3.Connection, db_path: Path) -> None:
+    result = conn.execute("pragma quick_check(1)").fetchone()[0]
+    if result != "ok":
+        raise _corrupt(db_path, " ".join(str(result).split())[:160])
+
+
+def _probe(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Cheap damage detection on every open (about a millisecond whatever the size).
+
+    Reads the first and last row of every table (so a table whose pages were overwritten, or a file
+    cut short, fails here with one clear message instead of in the middle of an answer), runs one
+    full-text query, and compares the page count in the header with the file size. A mismatch runs the
+    full ``quick_check``. Damage inside a table is found by ``quick_check`` at ``db import`` and by
+    ``integrity_check`` at ``db check``, not here (it reads every page: 0.24 s at 100k networks).
+    """
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    page_count = conn.execute("pragma page_count").fetchone()[0]
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        size = page_size * page_count
+    if size != page_size * page_count:
+        _quick_check(conn, db_path)
+    tables = conn.execute("select name, sql from sqlite_master where type = 'table' and sql not like 'create virtual%' "
+                          "collate nocase").fetchall()
+    for name, sql in tables:
+        quoted = '"' + name.replace('"', '""') + '"'
+        conn.execute(f"select * from {quoted} limit 1").fetchall()
+        if "without rowid" not in (sql or "").lower():
+            conn.execute(f"select * from {quoted} order by rowid desc limit 1").fetchall()
+    if any(name == "networks_fts" for name, _ in conn.execute("select name, 1 from sqlite_master where type = 'table'")):
+        conn.execute("select rowid from networks_fts where networks_fts match '\"netzwerk\"*' limit 1").fetchall()
+
+
+def _open_checked(db_path: Path, integrity: bool = True, probe: bool = True) -> sqlite3.Connection:
     """Open read-write and check that the file is a sound database of our schema; raise StoreError if not.
 
-    ``integrity``: also run SQLite's ``quick_check`` (about 20 ms for the bundled data), so a file
-    whose header and ``meta`` table survived but whose other pages are damaged is refused here,
-    with one clear message, instead of failing in the middle of an answer.
+    ``integrity``: run SQLite's ``quick_check``, which reads every page (20 ms for the bundled data,
+    0.5 s at 100k networks): ``db import`` and ``db export`` do, opening the bot does not. Otherwise
+    ``probe``: the cheap check of :func:`_probe` (``db check`` turns it off to report damage itself).
     """
     conn = None
     try:
         conn = sqlite3.connect(db_path, check_same_thread=False)
         version = conn.execute("select value from meta where key = 'schema_version'").fetchone()
         if integrity:
-            result = conn.execute("pragma quick_check(1)").fetchone()[0]
-            if result != "ok":
-                conn.close()
-                raise _corrupt(db_path, " ".join(str(result).split())[:160])
+            _quick_check(conn, db_path)
+        elif probe:
+            _probe(conn, db_path)
+    except StoreError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
@@ -121,7 +165,7 @@ def ensure_database(db_path: Path, data_dir: Path, catalog: Catalog | None = Non
     if not db_path.exists():
         reason = "neu gebaut (Datei fehlte)"
     else:
-        conn = _open_checked(db_path)
+        conn = _open_checked(db_path, integrity=False)
         try:
             meta = dict(conn.execute("select key, value from meta").fetchall())
         finally:
@@ -143,16 +187,44 @@ def ensure_database(db_path: Path, data_dir: Path, catalog: Catalog | None = Non
     return reason
 
 
+def _locked(method):
+    """Run a Store method under the store's lock: the connection is shared between threads (the bot
+    answers in worker threads), and the lazily built caches must be built once."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+CHUNK = 900  # bound parameters per "in (…)" query (SQLite allows 999 on old builds)
+GRID_DEG = 0.25  # cell size of the in-memory point grid (about 28 × 17 km in Germany)
+
+
 class Store:
-    """Read access to a built database (plus the in-memory tables the brain matches against)."""
+    """Read access to a built database (plus the in-memory tables the brain matches against).
+
+    The file is treated as read-only while a Store is open (``Brain.reload`` opens a new Store after an
+    import), so ordered id lists and the point grid are cached on the instance. Every query method
+    holds ``self.lock`` (an RLock), so a Store may be used from several threads.
+    """
 
     def __init__(self, db_path: Path, catalog: Catalog, checked: bool = False):
-        """``checked``: :func:`ensure_database` has just verified the file, skip the second quick_check."""
+        """``checked``: :func:`ensure_database` has just verified the file, skip the second probe."""
         self.path = db_path
         self.catalog = catalog
-        self.conn = _open_checked(db_path, integrity=not checked)
+        self.lock = threading.RLock()
+        self.conn = _open_checked(db_path, integrity=False) if not checked else \
+            sqlite3.connect(db_path, check_same_thread=False)
         self.conn.execute("pragma query_only = 1")
         self.db = sqlite_utils.Database(self.conn)
+        self._id_lists: dict[tuple, list[str]] = {}
+        self._grid_cells: dict[tuple[int, int], list[tuple]] | None = None
+        self._points_of: dict[str, list[tuple]] | None = None
+        self._all_points: list[tuple] | None = None
+        self._names: dict[str, str] | None = None
 
     @classmethod
     def open(cls, db_path: Path, data_dir: Path, catalog: Catalog | None = None, auto_build: bool = True) -> "Store":
@@ -164,13 +236,16 @@ class Store:
             raise StoreError(f"Die Datenbank {db_path} fehlt. Bauen: netzwerkbot db build")
         return cls(db_path, catalog)
 
+    @_locked
     def close(self) -> None:
         self.conn.close()
 
     # -- meta -------------------------------------------------------------------------------------
+    @_locked
     def meta(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self.db.query("select key, value from meta")}
+        return dict(self.conn.execute("select key, value from meta").fetchall())
 
+    @_locked
     def counts(self) -> dict:
         q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
@@ -182,6 +257,7 @@ class Store:
             "without_coordinates": q("select count(*) from networks where lat is null"),
         }
 
+    @_locked
     def counts_per_state(self) -> dict[str, int]:
         rows = self.conn.execute(
             "select name, count(distinct network_id) from network_regions where kind = 'state' group by name")
@@ -189,25 +265,35 @@ class Store:
         return {s.name: found.get(s.name, 0) for s in self.catalog.states}
 
     # -- networks ---------------------------------------------------------------------------------
+    @_locked
     def summaries(self, where: str = "1", params: tuple | list = (), order: str = "n.name collate nocase") -> list[NetworkSummary]:
-        sql = f"select {_SUMMARY_COLUMNS} from networks n where {where} order by {order}"
-        return [_summary(r) for r in self.db.query(sql, params)]
+        if where == "1" and not params and order == "n.name collate nocase":
+            return self.summaries_by_ids(self.all_ids())
+        sql = (f"select {_SUMMARY_COLUMNS} from networks n join network_summaries s on s.network_id = n.id "
+               f"where {where} order by {order}")
+        return [_summary(r) for r in self.conn.execute(sql, params)]
 
+    @_locked
     def summaries_by_ids(self, ids: list[str]) -> list[NetworkSummary]:
-        """Summaries in the order of ``ids`` (unknown ids are skipped)."""
-        found: dict[str, NetworkSummary] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            for s in self.summaries(f"n.id in ({','.join('?' * len(part))})", part):
-                found[s.id] = s
-        return [found[i] for i in ids if i in found]
+        """Summaries in the order of ``ids`` (unknown ids are skipped; each call returns new objects)."""
+        if not ids:
+            return []
+        found: dict[str, tuple] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), CHUNK):
+            part = unique[start:start + CHUNK]
+            for row in self.conn.execute(f"{_SUMMARY_SELECT} where s.network_id in ({','.join('?' * len(part))})",
+                                         part):
+                found[row[0]] = row
+        return [_summary(found[i]) for i in ids if i in found]
 
+    @_locked
     def network(self, network_id: str) -> NetworkDetail | None:
-        rows = list(self.db.query(f"select {_SUMMARY_COLUMNS}, n.* from networks n where n.id = ?", [network_id]))
-        if not rows:
+        rows = list(self.db.query("select * from networks where id = ?", [network_id]))
+        summary = self.summaries_by_ids([network_id])
+        if not rows or not summary:
             return None
-        row = rows[0]
-        base = _summary(row)
+        row, base = rows[0], summary[0]
         awards = [dict(a) for a in self.db.query(
             "select year, award, note from network_awards where network_id = ? order by year, award", [network_id])]
         topics = [r["name"] for r in self.db.query(
@@ -222,26 +308,78 @@ class Store:
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
             topics=topics, sectors=sectors, awards=awards)
 
+    @_locked
     def points(self, ids: list[str]) -> dict[str, list[tuple[float, float]]]:
         """Every placed town of each network (for distances to its nearest place)."""
-        found: dict[str, list[tuple[float, float]]] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            for nid, lat, lon in self.conn.execute(
-                    f"select network_id, lat, lon from network_points where network_id in ({','.join('?' * len(part))})",
-                    part):
-                found.setdefault(nid, []).append((lat, lon))
+        return {nid: [(lat, lon) for lat, lon, _town in spots] for nid, spots in self._point_lists(ids).items()}
+
+    def _point_lists(self, ids: list[str]) -> dict[str, list[tuple[float, float, str | None]]]:
+        if self._points_of is not None:
+            return {nid: [(p[1], p[2], p[5]) for p in self._points_of[nid]] for nid in ids if nid in self._points_of}
+        found: dict[str, list[tuple[float, float, str | None]]] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), CHUNK):
+            part = unique[start:start + CHUNK]
+            for nid, lat, lon, town in self.conn.execute(
+                    f"select network_id, lat, lon, name from network_points "
+                    f"where network_id in ({','.join('?' * len(part))}) order by rowid", part):
+                found.setdefault(nid, []).append((lat, lon, town))
         return found
 
+    @_locked
     def exists(self, network_id: str) -> bool:
         return self.conn.execute("select 1 from networks where id = ?", [network_id]).fetchone() is not None
 
+    @_locked
     def name_index(self) -> list[tuple[str, str, list[str], str | None]]:
         """(id, name, aliases, status) of every network, for fuzzy matching in memory."""
-        return [(r["id"], r["name"], json.loads(r["aliases"]), r["status"])
-                for r in self.db.query("select id, name, aliases, status from networks")]
+        out = []
+        for nid, names, status in self.conn.execute("select network_id, names, status from network_summaries"):
+            parts = names.split(SEP)
+            out.append((nid, parts[0], parts[1:], status))
+        return out
+
+    @_locked
+    def name_rows(self) -> list[tuple[str, list[str], list[str]]]:
+        """(id, [name, *aliases], the same folded) of every network: what ``NameMatcher.from_rows`` needs,
+        folded at build time so start-up does not fold 100k names again."""
+        return [(nid, names.split(SEP), folds.split(SEP))
+                for nid, names, folds in self.conn.execute("select network_id, names, folds from network_summaries")]
+
+    # -- ordered id lists (cached: the file does not change while a Store is open) ------------------
+    def _cached_ids(self, key: tuple, sql: str, params: list) -> list[str]:
+        ids = self._id_lists.get(key)
+        if ids is None:
+            ids = self._id_lists[key] = [r[0] for r in self.conn.execute(sql, params)]
+        return list(ids)
+
+    @_locked
+    def all_ids(self) -> list[str]:
+        """Every network id, ordered by name (case-insensitive), then id."""
+        return self._cached_ids(("all",), "select network_id from network_summaries order by name collate nocase, network_id",
+                                [])
+
+    @_locked
+    def ids_in_state(self, state: str) -> list[str]:
+        """Ids of the networks working in ``state`` (canonical name), ordered by name, then id."""
+        return self._cached_ids(
+            ("state", state),
+            "select network_id from network_summaries where network_id in (select network_id from network_regions "
+            "where kind = 'state' and name = ?) order by name collate nocase, network_id", [state])
+
+    @_locked
+    def ids_with_topic(self, kind: str, name: str, state: str | None = None) -> list[str]:
+        """Ids of the networks with topic/sector ``name`` (optionally in ``state``), ordered by name, then id."""
+        sql = ("select network_id from network_summaries where network_id in "
+               "(select network_id from network_topics where kind = ? and name = ?)")
+        params: list = [kind, name]
+        if state:
+            sql += " and network_id in (select network_id from network_regions where kind = 'state' and name = ?)"
+            params.append(state)
+        return self._cached_ids(("topic", kind, name, state), sql + " order by name collate nocase, network_id", params)
 
     # -- regions ----------------------------------------------------------------------------------
+    @_locked
     def ids_in_region(self, kind: str, key: str, state: str | None = None) -> list[str]:
         """Networks whose region entry of ``kind`` (state/district/town) has the folded ``key``."""
         sql = "select distinct network_id from network_regions where kind = ? and key = ?"
@@ -251,53 +389,125 @@ class Store:
             params.append(state)
         return [r[0] for r in self.conn.execute(sql, params)]
 
+    @_locked
     def in_state(self, state: str) -> list[NetworkSummary]:
-        return self.summaries(
-            "n.id in (select network_id from network_regions where kind = 'state' and name = ?)", [state])
+        return self.summaries_by_ids(self.ids_in_state(state))
 
+    @_locked
     def with_topic(self, kind: str, name: str, state: str | None = None) -> list[NetworkSummary]:
-        where = "n.id in (select network_id from network_topics where kind = ? and name = ?)"
-        params: list = [kind, name]
-        if state:
-            where += " and n.id in (select network_id from network_regions where kind = 'state' and name = ?)"
-            params.append(state)
-        return self.summaries(where, params)
+        return self.summaries_by_ids(self.ids_with_topic(kind, name, state))
 
-    def near(self, lat: float, lon: float, limit: int | None = None, max_km: float | None = None,
-             exclude: set[str] | None = None) -> list[NetworkSummary]:
-        """Placed networks by the distance of their nearest place (any of their towns).
+    # -- distances --------------------------------------------------------------------------------
+    def _load_points(self) -> None:
+        """Every network point in memory, in a grid of GRID_DEG cells (built on first use: ~0.1 s at 100k).
 
-        With ``max_km`` a bounding box on the ``network_points`` (lat, lon) index prunes first; without
-        it the box widens step by step until ``limit`` networks are found.
+        A point is (network id, lat, lon, radians(lat), cos(radians(lat)), town name or None).
         """
+        if self._grid_cells is not None:
+            return
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # 100k+ small tuples: the collector would only slow this down
+        try:
+            self._load_points_now()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _load_points_now(self) -> None:
+        cells: dict[tuple[int, int], list[tuple]] = {}
+        points_of: dict[str, list[tuple]] = {}
+        everything = []
+        radians, cos, floor = math.radians, math.cos, math.floor
+        for nid, lat, lon, town in self.conn.execute(
+                "select network_id, lat, lon, name from network_points where lat is not null and lon is not null "
+                "order by rowid"):
+            p = radians(lat)
+            point = (nid, lat, lon, p, cos(p), town)
+            everything.append(point)
+            points_of.setdefault(nid, []).append(point)
+            cells.setdefault((floor(lat / GRID_DEG), floor(lon / GRID_DEG)), []).append(point)
+        self._names = dict(self.conn.execute("select network_id, name from network_summaries").fetchall())
+        self._all_points, self._points_of, self._grid_cells = everything, points_of, cells
+
+    def _best_points(self, lat: float, lon: float, radius: float | None, exclude: set[str] | None
+                     ) -> dict[str, tuple[float, str | None]]:
+        """network id -> (km to its nearest point, that point's town) for points within ``radius`` km."""
+        radians, sin, asin, sqrt = math.radians, math.sin, math.asin, math.sqrt
+        p1 = radians(lat)
+        cp1 = math.cos(p1)
+        r2 = 2 * 6371.0088
+        if radius:
+            dlat = radius / 111.0
+            dlon = radius / (111.0 * max(0.2, math.cos(math.radians(lat))))
+            lat_lo, lat_hi, lon_lo, lon_hi = lat - dlat, lat + dlat, lon - dlon, lon + dlon
+            cells = self._grid_cells
+            candidates = []
+            for cy in range(math.floor(lat_lo / GRID_DEG), math.floor(lat_hi / GRID_DEG) + 1):
+                for cx in range(math.floor(lon_lo / GRID_DEG), math.floor(lon_hi / GRID_DEG) + 1):
+                    cell = cells.get((cy, cx))
+                    if cell:
+                        candidates.extend(cell)
+            candidates = [pt for pt in candidates if lat_lo <= pt[1] <= lat_hi and lon_lo <= pt[2] <= lon_hi]
+        else:
+            candidates = self._all_points
+        best: dict[str, tuple[float, str | None]] = {}
+        # exactly haversine_km(lat, lon, plat, plon), inlined (this loop runs over thousands of points)
+        for nid, _plat, plon, p2, cp2, town in candidates:
+            km = r2 * asin(min(1.0, sqrt(sin((p2 - p1) / 2) ** 2 + cp1 * cp2 * sin(radians(plon - lon) / 2) ** 2)))
+            if radius is not None and km > radius:
+                continue
+            old = best.get(nid)
+            if old is None or km < old[0]:
+                best[nid] = (km, town)
+        if exclude:
+            for nid in exclude:
+                best.pop(nid, None)
+        return best
+
+    @_locked
+    def nearest(self, lat: float, lon: float, max_km: float | None = None, limit: int | None = None,
+                exclude: set[str] | None = None) -> list[tuple[str, float, str | None]]:
+        """(network id, km to its nearest place rounded to 0.1, that place's town or None), nearest first.
+
+        Placed networks by the distance of their nearest place (any of their towns; a network placed by
+        its district has the district's centre, without a town name). Ties by network name, then id.
+        With ``max_km`` only networks within it; without, the radius widens (150 km, 400 km, everything)
+        until ``limit`` networks are found. No summaries are built.
+        """
+        self._load_points()
         radii = [max_km] if max_km else [150.0, 400.0, None]
-        best: dict[str, float] = {}
+        best: dict[str, tuple[float, str | None]] = {}
         for radius in radii:
-            sql, params = "select network_id, lat, lon from network_points", []
-            if radius:
-                dlat = radius / 111.0
-                dlon = radius / (111.0 * max(0.2, math.cos(math.radians(lat))))
-                sql += " where lat between ? and ? and lon between ? and ?"
-                params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-            best = {}
-            for nid, plat, plon in self.conn.execute(sql, params):
-                if exclude and nid in exclude:
-                    continue
-                km = haversine_km(lat, lon, plat, plon)
-                if (radius is None or km <= radius) and km < best.get(nid, math.inf):
-                    best[nid] = km
+            best = self._best_points(lat, lon, radius, exclude)
             if max_km or limit is None or len(best) >= limit:
                 break
-        ranked = sorted(best, key=lambda nid: best[nid])
-        if limit:
-            ranked = ranked[:limit]
-        result = self.summaries_by_ids(ranked)
-        for summary in result:
-            summary.distance_km = round(best[summary.id], 1)
-        result.sort(key=lambda s: (s.distance_km, s.name))
-        return result
+        names = self._names
+        ranked = sorted(((nid, round(km, 1), town) for nid, (km, town) in best.items()),
+                        key=lambda item: (item[1], names.get(item[0], ""), item[0]))
+        return ranked[:limit] if limit else ranked
+
+    @_locked
+    def distances(self, ids: list[str], lat: float, lon: float) -> dict[str, tuple[float, str | None]]:
+        """Per id: (km to its nearest place rounded to 0.1, that place's town or None); ids without places are left out."""
+        out = {}
+        for nid, spots in self._point_lists(ids).items():
+            km, town = min(((haversine_km(lat, lon, plat, plon), t) for plat, plon, t in spots),
+                           key=lambda kt: kt[0])
+            out[nid] = (round(km, 1), town)
+        return out
+
+    @_locked
+    def near(self, lat: float, lon: float, limit: int | None = None, max_km: float | None = None,
+             exclude: set[str] | None = None) -> list[NetworkSummary]:
+        """Summaries of :meth:`nearest` with ``distance_km`` set (kept for callers that want all of them)."""
+        ranked = self.nearest(lat, lon, max_km=max_km, limit=limit, exclude=exclude)
+        summaries = self.summaries_by_ids([nid for nid, _km, _town in ranked])
+        for summary, (_nid, km, _town) in zip(summaries, ranked):
+            summary.distance_km = km
+        return summaries
 
     # -- full text --------------------------------------------------------------------------------
+    @_locked
     def search_text(self, words: list[str], limit: int = 50, columns: tuple[str, ...] = ()) -> list[str]:
         """Ids matching all ``words`` (prefix match) in the FTS index, optionally only in ``columns``.
 
@@ -323,6 +533,7 @@ class Store:
         return [r[0] for r in rows]
 
     # -- awards -----------------------------------------------------------------------------------
+    @_locked
     def award_events(self, year: int | None = None) -> list[dict]:
         sql, params = "select * from award_events", []
         if year is not None:
@@ -336,25 +547,31 @@ class Store:
                 "where a.year = ? and a.award = ? order by n.name collate nocase", [e["year"], e["award"]])]
         return events
 
+    @_locked
     def award_years(self) -> list[int]:
         return [r[0] for r in self.conn.execute("select distinct year from award_events order by year")]
 
     # -- gazetteer --------------------------------------------------------------------------------
+    @_locked
     def load_places(self) -> list[dict]:
         return [dict(r) for r in self.db.query(
             "select id, name, key, short_key, state, district, district_code, parent, lat, lon, size from places")]
 
+    @_locked
     def load_districts(self) -> list[dict]:
         return [dict(r) for r in self.db.query("select * from districts")]
 
+    @_locked
     def load_states(self) -> list[dict]:
         return [dict(r) for r in self.db.query("select * from states")]
 
+    @_locked
     def postcode(self, postcode: str) -> dict | None:
         rows = list(self.db.query(
             "select * from postcodes where postcode = ? order by is_main desc, place limit 1", [postcode]))
         return dict(rows[0]) if rows else None
 
+    @_locked
     def postcodes_of_place(self, name: str, district_code: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "select distinct postcode from postcodes where district_code = ? and (place = ? or place like ?) order by 1",

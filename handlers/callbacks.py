@@ -13,6 +13,7 @@ contact cards opened from a list also come as new messages, so the list stays to
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
@@ -36,7 +37,7 @@ async def on_callback(update: Update, context: Context) -> None:
         return
     await query.answer()
     count(context, "callback")
-    answer = brain_of(context).act(query.data or "")
+    answer = await asyncio.to_thread(brain_of(context).act, query.data or "")  # off the event loop
     messages = to_telegram(answer)
     origin = query.message  # None for messages sent via inline mode; "inaccessible" when very old
     target = None

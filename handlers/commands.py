@@ -10,6 +10,7 @@ another bot.
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import BotCommand, Update
@@ -61,7 +62,8 @@ async def on_command(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "command")
-    await reply(update, context, brain_of(context).ask(update.effective_message.text))
+    answer = await asyncio.to_thread(brain_of(context).ask, update.effective_message.text)  # off the event loop
+    await reply(update, context, answer)
 
 
 def _addressed_to_me(text: str, username: str | None) -> bool:

@@ -9,6 +9,7 @@ that message for everybody, and the bot could not send the map pin there.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -56,6 +57,7 @@ def _network_ids(answer) -> list[tuple[str, str]]:
 
 
 def article(context: Context, network_id: str, title: str, description: str) -> InlineQueryResultArticle | None:
+    """One result (called in a worker thread by :func:`on_inline_query`; the brain serialises its calls)."""
     profile = to_telegram(brain_of(context).act(f"p:{network_id}", count=False))[0]
     if not profile.html:
         return None
@@ -81,10 +83,14 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if not text:
         await query.answer([], cache_time=CACHE_SECONDS, button=HELP_BUTTON)
         return
+    results = await asyncio.to_thread(_results, context, text)  # off the event loop
+    await query.answer(results, cache_time=CACHE_SECONDS, button=None if results else NONE_BUTTON)
+
+
+def _results(context: Context, text: str) -> list[InlineQueryResultArticle]:
     answer = brain_of(context).ask(text)
     details = {n.id: _description(n) for n in answer.networks}
-    results = [a for i, title in _network_ids(answer) if (a := article(context, i, title, details.get(i, "")))]
-    await query.answer(results, cache_time=CACHE_SECONDS, button=None if results else NONE_BUTTON)
+    return [a for i, title in _network_ids(answer) if (a := article(context, i, title, details.get(i, "")))]
 
 
 def handlers() -> list[BaseHandler]:

@@ -8,6 +8,7 @@ trace. Edited messages are ignored everywhere (the original was already answered
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Message, Update
@@ -60,7 +61,8 @@ async def on_text(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "text")
-    await reply(update, context, brain_of(context).ask(text))
+    # in a worker thread: a slow answer must not stall the event loop (other updates, getUpdates)
+    await reply(update, context, await asyncio.to_thread(brain_of(context).ask, text))
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -73,7 +75,8 @@ async def on_location(update: Update, context: Context) -> None:
         return
     count(context, "location")
     location = message.location
-    await reply(update, context, brain_of(context).locate(location.latitude, location.longitude))
+    answer = await asyncio.to_thread(brain_of(context).locate, location.latitude, location.longitude)
+    await reply(update, context, answer)
 
 
 def handlers() -> list[BaseHandler]:
