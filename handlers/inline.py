@@ -47,9 +47,9 @@ def _description(network) -> str:
     return f"{where}{awards}"[:200]
 
 
-def _network_ids(answer) -> list[tuple[str, str]]:
+def _network_ids(answer, networks) -> list[tuple[str, str]]:
     """(id, title) pairs: the networks found, or – when the brain asks "which one?" – its choices."""
-    pairs = [(n.id, n.name) for n in answer.networks]
+    pairs = [(n.id, n.name) for n in networks]
     if not pairs:
         pairs = [(c.action[2:], c.label) for c in answer.choices if c.action.startswith("p:")]
     seen: set[str] = set()
@@ -89,8 +89,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
 
 def _results(context: Context, text: str) -> list[InlineQueryResultArticle]:
     answer = brain_of(context).ask(text)
-    details = {n.id: _description(n) for n in answer.networks}
-    return [a for i, title in _network_ids(answer) if (a := article(context, i, title, details.get(i, "")))]
+    networks = answer.load(answer.network_ids[:MAX_RESULTS])  # only what can be offered, not every match
+    details = {n.id: _description(n) for n in networks}
+    return [a for i, title in _network_ids(answer, networks) if (a := article(context, i, title, details.get(i, "")))]
 
 
 def handlers() -> list[BaseHandler]:
