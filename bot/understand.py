@@ -62,7 +62,9 @@ AWARD_WORDS = {"award", "awards", "preis", "preise", "preistraeger", "preistraeg
 CONTACT_WORDS = {"kontakt", "kontakte", "kontaktdaten", "erreichen", "erreiche", "erreichbar", "telefon",
                  "telefonnummer", "nummer", "email", "mail", "adresse", "anschrift", "ansprechpartner",
                  "ansprechpartnerin", "website", "webseite", "homepage", "internetseite", "contact", "anrufen",
-                 "phone", "address", "kontaktieren", "melden", "ansprechen", "sitz", "buero"}
+                 "phone", "address", "kontaktieren", "melden", "ansprechen", "sitz", "buero", "tel", "nr",
+                 "mailadresse", "emailadresse", "telefonnr", "rufnummer", "durchwahl", "faxnummer", "postanschrift",
+                 "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse"}
 CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is")
 NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naechste", "naechsten", "naechstes",
                 "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung"}
@@ -325,6 +327,7 @@ class Understanding:
             value = value + 2000 if value < 100 else value
             if FIRST_YEAR - 2 <= value <= LAST_YEAR + 5:
                 sig.year = value
+        self._find_landscapes(sig, multi_word_only=True)  # "Thüringer Wald" before the state adjective
         self._find_states(text, sig)
         self._find_landscapes(sig)
         self._find_places(sig)
@@ -382,10 +385,10 @@ class Understanding:
                     sig.spans.append(Span(index, index + 1, "state", self.state_codes_upper[code]))
                     taken.add(index)
 
-    def _find_landscapes(self, sig: Signals) -> None:
+    def _find_landscapes(self, sig: Signals, multi_word_only: bool = False) -> None:
         """Landscape names, longest first; "Landkreis Harz" stays the district (found by _find_places)."""
         tokens, taken = sig.tokens, sig.used()
-        for n in range(min(self.max_landscape_words, len(tokens)), 0, -1):
+        for n in range(min(self.max_landscape_words, len(tokens)), 1 if multi_word_only else 0, -1):
             for start in range(0, len(tokens) - n + 1):
                 if taken & set(range(start, start + n)):
                     continue
@@ -708,6 +711,8 @@ class Understanding:
             return region_query
         if sig.topic:
             return Query(intent="topic", text=text, topic=sig.topic)
+        if sig.wants_nearby and not sig.wants_help and not [w for w in content if w not in NEARBY_WORDS]:
+            return Query(intent="nearby", text=text, info="ask_location")  # "Was gibt es hier bei mir?"
         if sig.wants_help or not content:
             return Query(intent="help", text=text)
         if sig.wants_nearby:
