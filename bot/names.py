@@ -91,7 +91,6 @@ class NameMatcher:
         network_strings: dict[str, list[int]] = {}
         network_words: dict[str, set[str]] = {}
         index: dict[str, list[int]] = defaultdict(list)
-        pairs: dict[str, tuple[str, str]] = {}
         stop = NAME_STOPWORDS
         for network_id, texts, folds in rows:
             display_name[network_id] = texts[0]
@@ -111,9 +110,6 @@ class NameMatcher:
                 else:
                     for w in set(words):
                         index[w].append(i)
-                    for a, b in zip(words, words[1:]):
-                        if len(a) + len(b) >= 6:
-                            pairs.setdefault(a + b, (a, b))
             if mine:
                 network_strings[network_id] = mine
                 network_words[network_id] = union
@@ -130,14 +126,13 @@ class NameMatcher:
             self.vocab_by_first[w[:1]].append(w)
         self.index = index
         self.network_words = network_words
-        # "emsachse" typed for the two name words "ems achse"
-        self.joined: dict[str, tuple[str, str]] = {k: v for k, v in pairs.items() if k not in self.idf}
         # built on demand: postings sorted by string weight, network sets of common words, memos
         self._weight: dict[int, float] = {}
         self._sorted: dict[str, list[tuple[float, int]]] = {}
         self._net_sets: dict[str, frozenset[str]] = {}
         self._similar: dict[str, dict[str, float]] = {}
         self._matches: dict[tuple, list[NameMatch]] = {}
+        self._joined: dict[str, tuple[str, str] | None] = {}
 
     def clear_caches(self) -> None:
         """Forget memoised similar words and matches (the benchmark times questions without them)."""
@@ -185,12 +180,38 @@ class NameMatcher:
                     break
             else:
                 w = raw[i]
-                if w not in self.idf and w in self.joined:
-                    words.extend(self.joined[w])
+                pair = None if w in self.idf else self._joined_pair(w)
+                if pair:
+                    words.extend(pair)
                 else:
                     words.extend(self._split(w))
                 i += 1
         return [w for w in words if w not in NAME_STOPWORDS and len(w) >= 2]
+
+    def _joined_pair(self, word: str) -> tuple[str, str] | None:
+        """The two name words, next to each other in some name, that ``word`` writes together
+        ("emsachse" for "ems achse"); the first such pair in name order. Memoised."""
+        if word in self._joined:
+            return self._joined[word]
+        best = None  # (string index, position, first word, second word)
+        if len(word) >= 6:
+            for k in range(1, len(word)):
+                a, b = word[:k], word[k:]
+                if a not in self.idf or b not in self.idf:
+                    continue
+                for i in sorted(set(self.index[a]).intersection(self.index[b])):
+                    if best is not None and i > best[0]:
+                        break
+                    words = self.strings[i][2]
+                    pos = next((p for p in range(len(words) - 1) if words[p] == a and words[p + 1] == b), None)
+                    if pos is not None:
+                        if best is None or (i, pos) < best[:2]:
+                            best = (i, pos, a, b)
+                        break
+        if len(self._joined) >= SIMILAR_CACHE:
+            self._joined.clear()
+        pair = self._joined[word] = (best[2], best[3]) if best else None
+        return pair
 
     def distinctive(self, text: str, network_id: str, max_df: int = 2) -> bool:
         """Does ``text`` have a word (or a near spelling of one) that few networks' names share with this one?"""
