@@ -241,7 +241,7 @@ def report(res: dict, bundled: int) -> str:
                   f"a bare `python -c pass` takes {base.get('median_s', math.nan):.3f} s and "
                   f"{base.get('peak_rss_mb', math.nan):.0f} MB.", "",
                   table(["networks", "ask s", "peak RSS MB", "imports s", "Brain() s", "Store.open ms",
-                         "Gazetteer ms", "name_index ms", "NameMatcher ms", "other ms"], rows)]
+                         "Gazetteer ms", "name rows ms", "NameMatcher ms", "other ms"], rows)]
 
     if res.get("telegram"):
         rows = []

@@ -16,6 +16,8 @@ the big states). Cached answers are shared: callers must not change them (render
 
 from __future__ import annotations
 
+import copy
+import gc
 import logging
 import threading
 import time
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 CACHE_SIZE = 2048  # answers kept (LRU); 0 turns the cache off
 CACHE_TEXT_LEN = 512  # longer texts are not cached (they are rare and would only take memory)
+CACHE_IDS = 200_000  # network ids held by all cached lists together (~2 MB)
 
 
 class Brain:
@@ -46,7 +49,8 @@ class Brain:
         self.intent_counts: Counter[str] = Counter()
         self.cache_size = cache_size
         self.cache_hits = 0
-        self._cache: OrderedDict[tuple, Answer] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Answer, int]] = OrderedDict()  # key -> (answer, its ids)
+        self._cached_ids = 0
         self._lock = threading.RLock()
         self._open(auto_build)
 
@@ -64,6 +68,11 @@ class Brain:
         self.understanding = Understanding(store, gazetteer, self.catalog, names)
         self.answerer = Answerer(store, gazetteer, self.catalog)
         self._cache.clear()
+        self._cached_ids = 0
+        # The tables above are hundreds of thousands of long-lived objects at 100k networks. Without this,
+        # every full garbage collection walks all of them (0.16 s at 100k, at random moments in answers);
+        # frozen, the collector skips them. They are freed by reference counting when a reload drops them.
+        gc.freeze()
 
     def reload(self) -> dict:
         """Re-open the database (e.g. after ``db import``); the old one stays in use if that fails."""
@@ -77,6 +86,7 @@ class Brain:
         """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""
         with self._lock:
             self._cache.clear()
+            self._cached_ids = 0
             self.names.clear_caches()
 
     def understand(self, text: str) -> Query:
@@ -92,21 +102,30 @@ class Brain:
         return answer
 
     def _cached(self, key: tuple, count: bool, make) -> Answer:
-        """The cached answer for ``key`` (counted like a fresh one), else ``make()``, cached."""
+        """The cached answer for ``key`` (counted like a fresh one), else ``make()``, cached.
+
+        The cache keeps its own shallow copy and hands out shallow copies: a caller that loads every
+        network of a list (the JSON face, see ``Answer.networks``) keeps them, the cache does not. The
+        cache is bounded by entries and by the network ids its lists hold (a list at 100k networks
+        holds up to ~15k ids).
+        """
         with self._lock:
             if self.cache_size > 0:
-                answer = self._cache.get(key)
-                if answer is not None:
+                entry = self._cache.get(key)
+                if entry is not None:
                     self._cache.move_to_end(key)
                     self.cache_hits += 1
                     if count:
-                        self.intent_counts[answer.intent] += 1
-                    return answer
+                        self.intent_counts[entry[0].intent] += 1
+                    return copy.copy(entry[0])
             answer = make()
             if self.cache_size > 0:
-                self._cache[key] = answer
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+                weight = len(getattr(answer, "network_ids", None) or ())
+                self._cache[key] = (copy.copy(answer), weight)
+                self._cached_ids += weight
+                while len(self._cache) > self.cache_size or (self._cached_ids > CACHE_IDS and len(self._cache) > 1):
+                    _key, (_answer, dropped) = self._cache.popitem(last=False)
+                    self._cached_ids -= dropped
             return answer
 
     def ask(self, text: str) -> Answer:

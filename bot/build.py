@@ -220,8 +220,11 @@ _UPSERT_NETWORK = (
 )
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) without its per-call set-up
+
+
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _encode(value) if value else "[]"
 
 
 def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[str, str], placer: Placer,

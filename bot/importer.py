@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from .build import BuildReport, Placer, write_networks
+from .build import BuildReport, Placer, _encode, write_networks
 from .catalog import Catalog
 from .records import ALL_FIELDS, RowProblem, read_rows, to_flat_row, validate_records
 from .store import _open_checked
@@ -67,7 +67,7 @@ def import_file(db_path: Path, path: Path, catalog: Catalog, fmt: str | None = N
                 conn.executemany(
                     "insert into imports (id, record, imported_at, source) values (?, ?, ?, ?) on conflict(id) do "
                     "update set record = excluded.record, imported_at = excluded.imported_at, source = excluded.source",
-                    [(r["id"], json.dumps(r, ensure_ascii=False), now, path.name) for r in batch])
+                    [(r["id"], _encode(r), now, path.name) for r in batch])
                 if _between_batches:
                     _between_batches(start)
     except sqlite3.DatabaseError as exc:  # locked, read-only, disk full, damaged: nothing was committed

@@ -128,7 +128,7 @@ class NameMatcher:
         self.network_words = network_words
         # built on demand: postings sorted by string weight, network sets of common words, memos
         self._weight: dict[int, float] = {}
-        self._sorted: dict[str, list[tuple[float, int]]] = {}
+        self._sorted: dict[str, list[int]] = {}
         self._net_sets: dict[str, frozenset[str]] = {}
         self._similar: dict[str, dict[str, float]] = {}
         self._matches: dict[tuple, list[NameMatch]] = {}
@@ -275,11 +275,12 @@ class NameMatcher:
             weight = self._weight[i] = sum(self.idf[w] for w in set(self.strings[i][2]))
         return weight
 
-    def _sorted_postings(self, word: str) -> list[tuple[float, int]]:
-        """(weight, string index) of the names with ``word``, lightest (= highest possible recall) first."""
+    def _sorted_postings(self, word: str) -> list[int]:
+        """The names with ``word`` (string indexes), lightest (= highest possible recall) first."""
         found = self._sorted.get(word)
         if found is None:
-            found = self._sorted[word] = sorted((self._string_weight(i), i) for i in self.index.get(word, ()))
+            weight = self._string_weight
+            found = self._sorted[word] = sorted(self.index.get(word, ()), key=lambda i: (weight(i), i))
         return found
 
     def _networks_with(self, word: str) -> frozenset[str]:
@@ -395,7 +396,10 @@ class NameMatcher:
                 continue
             seen: set[str] = set()
             lists = [self._sorted_postings(w) for w in combo]
-            for weight, i in (lists[0] if len(lists) == 1 else heapq.merge(*lists)):
+            weights = self._weight  # filled for every string of these lists by _sorted_postings
+            order = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda i: (weights[i], i))
+            for i in order:
+                weight = weights[i]
                 recall = min(1.0, reach / weight) if weight else 1.0
                 bound = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
                 if not top.reachable(bound):
