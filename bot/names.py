@@ -133,6 +133,7 @@ class NameMatcher:
         self._similar: dict[str, dict[str, float]] = {}
         self._matches: dict[tuple, list[NameMatch]] = {}
         self._joined: dict[str, tuple[str, str] | None] = {}
+        self._by_length: dict[int, tuple[list[str], list[int]]] = {}
 
     def clear_caches(self) -> None:
         """Forget memoised similar words and matches (the benchmark times questions without them)."""
@@ -153,7 +154,11 @@ class NameMatcher:
         if word in self.idf:
             found[word] = 1.0
         if len(word) >= 5:
-            for cand, score, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=80, limit=8):
+            # fuzz.ratio >= 80 needs lengths within 2:3 of each other, so only those words are compared; the
+            # best 8, ties in vocabulary order, are what process.extract over the whole vocabulary returns
+            choices, positions = self._vocab_near_length(len(word))
+            hits = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=80, limit=None)
+            for cand, score, _k in sorted(hits, key=lambda h: (-h[1], positions[h[2]]))[:8]:
                 found.setdefault(cand, score / 100)
         if len(word) >= 4:
             # a query word that starts a longer name word: "fachkraefte" ~ "fachkraefteallianz" (weaker)
@@ -163,6 +168,16 @@ class NameMatcher:
         if len(self._similar) >= SIMILAR_CACHE:
             self._similar.clear()
         self._similar[word] = found
+        return found
+
+    def _vocab_near_length(self, length: int) -> tuple[list[str], list[int]]:
+        """The vocabulary words of 2/3 to 3/2 times ``length`` letters (in vocabulary order) and their
+        positions in the vocabulary. Memoised per length."""
+        found = self._by_length.get(length)
+        if found is None:
+            low, high = math.ceil(length * 2 / 3), math.floor(length * 3 / 2)
+            positions = [i for i, w in enumerate(self.vocab) if low <= len(w) <= high]
+            found = self._by_length[length] = ([self.vocab[i] for i in positions], positions)
         return found
 
     def query_words(self, text: str) -> list[str]:
@@ -254,15 +269,14 @@ class NameMatcher:
         best_recall, best_display = -1.0, ""
         for i in self.network_strings[network_id]:
             _nid, display, words = self.strings[i]
-            wordset = set(words)
             covered: dict[str, float] = {}
             for sims in similar:
                 for w, sim in sims.items():
-                    if w in wordset:
+                    if w in words:
                         covered[w] = max(covered.get(w, 0.0), sim)
             if not covered:
                 continue  # a name without any of the words: not a candidate
-            total_n = sum(self.idf[w] for w in wordset)
+            total_n = self._string_weight(i)  # the idf of its distinct words
             recall = sum(self.idf[w] * s for w, s in covered.items()) / total_n if total_n else 0.0
             if recall > best_recall or (recall == best_recall and len(display) < len(best_display)):
                 best_recall, best_display = recall, display
