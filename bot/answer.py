@@ -59,6 +59,11 @@ def _in_state(state: str) -> str:
     return f"im {state}" if state == "Saarland" else f"in {state}"
 
 
+def _grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    """Buttons in rows of ``per_row`` (year and topic pickers)."""
+    return [buttons[k:k + per_row] for k in range(0, len(buttons), per_row)]
+
+
 def _label(text: str, limit: int = 60) -> str:
     """A button label of at most ``limit`` characters; a cut label ends in "…"."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -396,14 +401,7 @@ class Answerer:
                     count = "Preisträger nicht bekannt"
                 answer.add(b(str(event["year"])), t(f" – {event['award']}: {count}"))
             answer.add(i("Für 2015 und 2023 ist keine Auszeichnung belegt."))
-            row = []
-            for year in years:
-                row.append(Button(str(year), actions.award(year)))
-                if len(row) == 4:
-                    answer.buttons.append(row)
-                    row = []
-            if row:
-                answer.buttons.append(row)
+            answer.buttons += _grid([Button(str(year), actions.award(year)) for year in years], 4)
             return answer
         events = self.store.award_events(query.year)
         if not events:
@@ -673,16 +671,8 @@ class Answerer:
         if query.info == "themen":
             answer.add(b("Themen und Branchen"))
             answer.add("Wählen Sie ein Handlungsfeld – oder schreiben Sie z. B. „Pflege in Niedersachsen“.")
-            row = []
-            for topic in self.catalog.topics:
-                if topic.kind != "topic":
-                    continue
-                row.append(Button(_label(topic.name, 40), f"t:{topic.code}:-"))
-                if len(row) == 2:
-                    answer.buttons.append(row)
-                    row = []
-            if row:
-                answer.buttons.append(row)
+            answer.buttons += _grid([Button(_label(topic.name, 40), f"t:{topic.code}:-")
+                                     for topic in self.catalog.topics if topic.kind == "topic"], 2)
             return answer
         if query.info == "quellen":
             counts = self.store.counts()
