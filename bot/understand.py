@@ -606,12 +606,12 @@ class Understanding:
         """"Fachkräftekonferenz Göttingen": a network whose name has the other words and which is at the place."""
         if not sig.spans:
             return None
-        candidates = [m for m in self.match_names(sig, " ".join(rest), limit=len(self.names.display_name))
-                      if m.precision >= 0.9]
-        if not candidates:
-            return None
         located = set.intersection(*(self._located_in(span) for span in sig.spans))
-        here = [m for m in candidates if m.network_id in located]
+        if not located:
+            return None
+        # only the networks at the place are scored (not every network, then filtered: 100k-safe)
+        here = [m for m in self.match_names(sig, " ".join(rest), limit=len(located), among=located)
+                if m.precision >= 0.9]
         if len(here) == 1:
             return here[0].network_id
         return self._choices(here) if 1 < len(here) <= 3 else None  # more: the place is the question
@@ -640,10 +640,11 @@ class Understanding:
         return [Choice(self.names.display_name[m.network_id], actions.profile(m.network_id), "network", m.network_id)
                 for m in matches[:6]]
 
-    def match_names(self, sig: Signals, text: str | None = None, limit: int = 5):
+    def match_names(self, sig: Signals, text: str | None = None, limit: int = 5, among: set[str] | None = None):
         """Network names for the question (or ``text``); filler words are optional."""
         optional = frozenset(w for w in sig.tokens if w in STOPWORDS and w not in PLACE_QUALIFIERS)
-        return self.names.match(self.name_words(sig) if text is None else text, limit=limit, optional=optional)
+        return self.names.match(self.name_words(sig) if text is None else text, limit=limit, optional=optional,
+                                among=among)
 
     def name_words(self, sig: Signals) -> str:
         """The question without intent and filler words, unless a network name uses the word."""
