@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import BUNDLED, DATA_DIR, DEFAULT_SEED, cache_dir, fmt_int, fmt_ms, machine_info, percentile, table
+from . import BUNDLED, DATA_DIR, DEFAULT_SEED, cache_dir, fmt_int, fmt_ms, machine_info, table
 
 PARTS = ("build", "latency", "startup", "telegram")
 GOALS = {"p99_bundled_s": 0.005, "p99_100k_s": 0.050, "startup_s": 1.0, "startup_mb": 100.0, "telegram_ratio": 0.8}

@@ -252,7 +252,6 @@ class Store:
         self._grid_cells: dict[tuple[int, int], list[tuple]] | None = None
         self._all_points: list[tuple] | None = None
         self._points_of: dict[str, list[tuple]] | None = None
-        self._cell_sets: dict[int, frozenset[str]] = {}  # id(points of a grid cell) -> its network ids
         self._memo: dict = {}  # counts and award events, read once
         self._fields: dict[str, tuple] | None = None  # network id -> its NetworkSummary fields (see name_rows)
 
@@ -302,14 +301,6 @@ class Store:
 
     # -- networks ---------------------------------------------------------------------------------
     @_locked
-    def summaries(self, where: str = "1", params: tuple | list = (), order: str = "n.name collate nocase") -> list[NetworkSummary]:
-        if where == "1" and not params and order == "n.name collate nocase":
-            return self.summaries_by_ids(self.all_ids())
-        sql = (f"select {_SUMMARY_COLUMNS} from networks n join network_summaries s on s.network_id = n.id "
-               f"where {where} order by {order}")
-        return [_summary(r) for r in self.conn.execute(sql, params)]
-
-    @_locked
     def summaries_by_ids(self, ids: list[str]) -> list[NetworkSummary]:
         """Summaries in the order of ``ids`` (unknown ids are skipped).
 
@@ -355,11 +346,6 @@ class Store:
             facts=json.loads(row["facts"]), sources=json.loads(row["sources"]),
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
             topics=topics, sectors=sectors, awards=awards)
-
-    @_locked
-    def points(self, ids: list[str]) -> dict[str, list[tuple[float, float]]]:
-        """Every placed town of each network (for distances to its nearest place)."""
-        return {nid: [(lat, lon) for lat, lon, _town in spots] for nid, spots in self._point_lists(ids).items()}
 
     def _point_lists(self, ids: list[str]) -> dict[str, list[tuple[float, float, str | None]]]:
         if self._points_of is not None:
@@ -446,14 +432,6 @@ class Store:
             sql += " and state = ?"
             params.append(state)
         return [r[0] for r in self.conn.execute(sql, params)]
-
-    @_locked
-    def in_state(self, state: str) -> list[NetworkSummary]:
-        return self.summaries_by_ids(self.ids_in_state(state))
-
-    @_locked
-    def with_topic(self, kind: str, name: str, state: str | None = None) -> list[NetworkSummary]:
-        return self.summaries_by_ids(self.ids_with_topic(kind, name, state))
 
     # -- distances --------------------------------------------------------------------------------
     def _load_points(self) -> None:
@@ -618,32 +596,6 @@ class Store:
         return [found[k] for k in order]
 
     @_locked
-    def count_near(self, lat: float, lon: float, max_km: float, exclude: set[str] | None = None) -> int:
-        """How many networks :meth:`nearest` would list within ``max_km`` (without building the list):
-        cells wholly inside the radius count by their network sets, only the cells on its edge by point."""
-        self._load_points()
-        x0, y0, z0 = self._unit(lat, lon)
-        within = self._chord2(max_km)
-        inside: set[str] = set()
-        edge: dict[str, tuple[float, tuple]] = {}
-        for _lower, upper, points in self._cells_near(lat, lon, max_km):
-            if upper <= max_km:
-                inside.update(self._cell_networks(points))
-            else:
-                self._scan(points, x0, y0, z0, within, edge)
-        for nid, (d, point) in edge.items():
-            if nid not in inside and self._km(lat, lon, d, point, max_km) <= max_km:
-                inside.add(nid)
-        return len(inside - exclude) if exclude else len(inside)
-
-    def _cell_networks(self, points: list[tuple]) -> frozenset[str]:
-        key = id(points)
-        found = self._cell_sets.get(key)
-        if found is None:
-            found = self._cell_sets[key] = frozenset(p[0] for p in points)
-        return found
-
-    @_locked
     def distances(self, ids: list[str], lat: float, lon: float) -> dict[str, tuple[float, str | None]]:
         """Per id: (km to its nearest place rounded to 0.1, that place's town or None); ids without places
         are left out."""
@@ -653,16 +605,6 @@ class Store:
                            key=lambda kt: kt[0])
             out[nid] = (round(km, 1), town)
         return out
-
-    @_locked
-    def near(self, lat: float, lon: float, limit: int | None = None, max_km: float | None = None,
-             exclude: set[str] | None = None) -> list[NetworkSummary]:
-        """Summaries of :meth:`nearest` with ``distance_km`` set (kept for callers that want all of them)."""
-        ranked = self.nearest(lat, lon, max_km=max_km, limit=limit, exclude=exclude)
-        summaries = self.summaries_by_ids([nid for nid, _km, _town in ranked])
-        for summary, (_nid, km, _town) in zip(summaries, ranked):
-            summary.distance_km = km
-        return summaries
 
     # -- full text --------------------------------------------------------------------------------
     @_locked
@@ -735,9 +677,3 @@ class Store:
         rows = list(self.db.query(
             "select * from postcodes where postcode = ? order by is_main desc, place limit 1", [postcode]))
         return dict(rows[0]) if rows else None
-
-    @_locked
-    def postcodes_of_place(self, name: str, district_code: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "select distinct postcode from postcodes where district_code = ? and (place = ? or place like ?) order by 1",
-            [district_code, name, name + " %"])]
