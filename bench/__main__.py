@@ -85,6 +85,8 @@ def run_build(sizes: list[int], seed: int, rebuild: bool, log) -> dict:
 def run_latency(sizes: list[int], dbs: dict, args, log) -> dict:
     from bot.brain import Brain
 
+    from bot.render import to_json
+
     from .latency import generated_questions, labelled_questions, measure, profile_categories, stage_split
 
     labelled = labelled_questions()
@@ -97,6 +99,10 @@ def run_latency(sizes: list[int], dbs: dict, args, log) -> dict:
         results = measure(brain, items, samples=40 if args.quick else 200, budget_s=1.5 if args.quick else 5.0,
                           log=log)
         per = {cat: {**r.summary(), "times": r.times} for cat, r in results.items()}
+        log(f"  JSON face (every match listed) at {label(size, args.bundled)} …")
+        as_json = measure(brain, items, samples=20 if args.quick else 60, budget_s=0.8 if args.quick else 2.0,
+                          log=log, render=to_json)
+        json_per = {cat: {**r.summary(), "times": r.times} for cat, r in as_json.items()}
         first: dict[str, list] = {}
         for item in items:
             group = first.setdefault(item.category, [])
@@ -105,7 +111,10 @@ def run_latency(sizes: list[int], dbs: dict, args, log) -> dict:
         split = stage_split(brain, [i for group in first.values() for i in group])
         entry = {"categories": per, "split": split,
                  "all_p50": weighted_p(per, 50), "all_p99": weighted_p(per, 99),
-                 "worst_p99": max((c["p99"] for c in per.values()), default=math.nan)}
+                 "worst_p99": max((c["p99"] for c in per.values()), default=math.nan),
+                 "json": {"categories": json_per, "all_p50": weighted_p(json_per, 50),
+                          "all_p99": weighted_p(json_per, 99),
+                          "worst_p99": max((c["p99"] for c in json_per.values()), default=math.nan)}}
         if size == max(sizes) and not args.no_profile:
             slow = sorted(per, key=lambda c: -per[c]["p50"])[:6]
             log(f"  profiling {', '.join(slow)} at {label(size, args.bundled)} …")
@@ -188,7 +197,19 @@ def report(res: dict, bundled: int) -> str:
             rows.append(row)
         rows.append(["**all (each category equal)**"] + [f"{fmt_ms(v['all_p50'])} / {fmt_ms(v['all_p99'])}" for v in lat.values()])
         rows.append(["**worst category p99**"] + [fmt_ms(v["worst_p99"]) for v in lat.values()])
-        lines += ["", "## Answer latency: Brain.ask + to_json (p50 / p99, ms)", "", table(headers, rows)]
+        lines += ["", "## Answer latency: Brain.ask + to_telegram (p50 / p99, ms)", "", table(headers, rows)]
+        json_rows = []
+        for c in cats:
+            row = [c]
+            for s, v in lat.items():
+                r = (v.get("json") or {}).get("categories", {}).get(c)
+                row.append(f"{fmt_ms(r['p50'])} / {fmt_ms(r['p99'])} (n={r['n']})" if r else "–")
+            json_rows.append(row)
+        json_rows.append(["**all (each category equal)**"] + [
+            f"{fmt_ms(v['json']['all_p50'])} / {fmt_ms(v['json']['all_p99'])}" if v.get("json") else "–"
+            for v in lat.values()])
+        lines += ["", "## JSON face: Brain.ask + to_json, every match listed (p50 / p99, ms)", "",
+                  table(headers, json_rows)]
         if len(lat) >= 2:
             ss = list(lat)
             a, b = ss[-2], ss[-1]
@@ -211,7 +232,7 @@ def report(res: dict, bundled: int) -> str:
                     tot[k] += cat_split[k] / max(1, len(v["split"]))
             split_rows.append([lab[s], fmt_ms(tot["understand"]), fmt_ms(tot["answer"]), fmt_ms(tot["render"])])
         lines += ["", "Where the time goes (mean ms per free-text question, categories weighted equally):", "",
-                  table(["networks", "understand", "answer (store)", "render to_json"], split_rows)]
+                  table(["networks", "understand", "answer (store)", "render to_telegram"], split_rows)]
         for s, v in lat.items():
             for cat, prof in (v.get("profile") or {}).items():
                 lines += ["", f"Profile at {lab[s]}: `{cat}` ({fmt_ms(prof['per_question_s'])} ms per question under "

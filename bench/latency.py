@@ -1,4 +1,9 @@
-"""Answer latency per kind of question: ``Brain.ask`` (or ``act``/``locate``) + ``bot.render.to_json``.
+"""Answer latency per kind of question: ``Brain.ask`` (or ``act``/``locate``) + rendering.
+
+The answer latency is ``Brain.ask`` + ``bot.render.to_telegram``: what the bot sends, so what a
+user waits for. The JSON face (``ask --json``) is timed separately (``render=to_json``): its
+``networks`` field lists every match (thousands around a town at 100,000 networks), so its cost
+grows with the size of the output, not of the question.
 
 Questions come from two places:
 
@@ -29,7 +34,7 @@ from typing import Callable
 import yaml
 
 from bot.brain import Brain
-from bot.render import to_json
+from bot.render import to_telegram
 
 from . import DATA_DIR, PROJECT_ROOT, percentile
 
@@ -164,7 +169,7 @@ def generated_questions(db_path: Path, rng: random.Random, per_category: int = 4
     return items
 
 
-def run_one(brain: Brain, item: Item) -> tuple[str, dict]:
+def run_one(brain: Brain, item: Item, render: Callable = to_telegram) -> tuple[str, object]:
     if item.text.startswith("act:"):
         answer = brain.act(item.text[4:])
     elif item.text.startswith("loc:"):
@@ -172,7 +177,7 @@ def run_one(brain: Brain, item: Item) -> tuple[str, dict]:
         answer = brain.locate(lat, lon)
     else:
         answer = brain.ask(item.text)
-    return answer.intent, to_json(answer)
+    return answer.intent, render(answer)
 
 
 def uncached(brain: Brain) -> Callable[[], None]:
@@ -182,7 +187,8 @@ def uncached(brain: Brain) -> Callable[[], None]:
 
 
 def measure(brain: Brain, items: list[Item], samples: int = 200, budget_s: float = 6.0,
-            log: Callable[[str], None] = lambda s: None, cached: bool = False) -> dict[str, CategoryResult]:
+            log: Callable[[str], None] = lambda s: None, cached: bool = False,
+            render: Callable = to_telegram) -> dict[str, CategoryResult]:
     """Time every category in rotation until ``samples`` timings or ``budget_s`` seconds per category.
 
     Every question is answered without the brain's caches (see :func:`uncached`) unless ``cached``;
@@ -195,7 +201,7 @@ def measure(brain: Brain, items: list[Item], samples: int = 200, budget_s: float
     results = {}
     for cat, cat_items in by_cat.items():
         for item in cat_items[:3]:  # warm caches (SQLite pages, rapidfuzz) once
-            run_one(brain, item)
+            run_one(brain, item, render)
         res = CategoryResult(cat, questions=len(cat_items))
         started = time.perf_counter()
         n = 0
@@ -204,7 +210,7 @@ def measure(brain: Brain, items: list[Item], samples: int = 200, budget_s: float
             n += 1
             clear()
             t0 = time.perf_counter()
-            intent, _data = run_one(brain, item)
+            intent, _data = run_one(brain, item, render)
             elapsed = time.perf_counter() - t0
             res.times.append(elapsed)
             res.intents[intent] = res.intents.get(intent, 0) + 1
@@ -233,7 +239,7 @@ def stage_split(brain: Brain, items: list[Item], repeat: int = 1) -> dict[str, d
             t1 = time.perf_counter()
             answer = brain.answer(query)
             t2 = time.perf_counter()
-            to_json(answer)
+            to_telegram(answer)
             t3 = time.perf_counter()
             s["understand"] += t1 - t0
             s["answer"] += t2 - t1

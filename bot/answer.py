@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlparse
 
 from . import actions
@@ -105,6 +107,24 @@ def _de_date(iso: str | None) -> str | None:
     return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
 
 
+Places = dict[str, tuple[float, str | None]]  # network id -> (km, the town measured to or None)
+
+
+@dataclass
+class Ranked:
+    """A list's matches in display order: all of them, or only a head (through the page asked for) with
+    the total and how to get the rest. Around a town at 100,000 networks thousands lie within 100 km;
+    a page needs six of them and a count, only the JSON face needs them all."""
+    head: list[str]
+    places: Places
+    total: int
+    complete: Callable[[], tuple[list[str], dict[str, float]]] | None = None
+
+
+def _pages(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
 class Answerer:
     def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog):
         self.store = store
@@ -121,27 +141,29 @@ class Answerer:
     # -- lists ---------------------------------------------------------------------------------------
     # Lists work on ordered network ids: only the page shown is turned into summaries (see Answer.load),
     # so a list of thousands costs little more than one of six.
-    def _list(self, answer: Answer, query: Query, ids: list[str], title: list, empty: str, show_distance: bool,
-              near_from: int | None = None, open_action=actions.profile,
+    def _list(self, answer: Answer, query: Query, ids: list[str] | Ranked, title: list, empty: str,
+              show_distance: bool, near_from: int | None = None, open_action=actions.profile,
               places: dict[str, tuple[float, str | None]] | None = None) -> Answer:
-        """A paged list. ``near_from``: index where "in der Nähe" starts (after networks covering the place);
+        """A paged list. ``ids``: every match, or a ``Ranked`` head (through the page asked for) with
+        its total; ``near_from``: index where "in der Nähe" starts (after networks covering the place);
         ``places``: per id the distance and the town it was measured to."""
-        places = places or {}
-        answer.network_ids, answer.total = ids, len(ids)
+        ranked = ids if isinstance(ids, Ranked) else Ranked(ids, places or {}, len(ids))
+        places, total = ranked.places, ranked.total
+        answer.known_ids, answer.total, answer.complete = ranked.head, total, ranked.complete
         answer.distance_of = {nid: km for nid, (km, _town) in places.items()}
         answer.loader = self.store.summaries_by_ids
-        pages = max(1, math.ceil(len(ids) / PAGE_SIZE))
+        pages = _pages(total)
         page = min(max(0, query.page), pages - 1)
         answer.page, answer.pages = page, pages
         answer.add(*title)
-        if not ids:
+        if not total:
             if empty:
                 answer.add(empty)
             return answer
         first = page * PAGE_SIZE
-        shown = answer.load(ids[first:first + PAGE_SIZE])
+        shown = answer.load(answer.head(first + PAGE_SIZE)[first:])
         for n, net in enumerate(shown, start=first + 1):
-            if near_from is not None and n - 1 == near_from and near_from < len(ids):
+            if near_from is not None and n - 1 == near_from and near_from < total:
                 answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
             spans = [t(f"{n}. "), b(net.name)]
             town = places.get(net.id, (None, None))[1]
@@ -161,7 +183,7 @@ class Answerer:
                 spans.append(t(" – " + " · ".join(details)))
             answer.add(*spans)
         if pages > 1:
-            answer.add(i(f"Seite {page + 1} von {pages} · {_count(len(ids))} insgesamt"))
+            answer.add(i(f"Seite {page + 1} von {pages} · {_count(total)} insgesamt"))
         for n, net in enumerate(shown, start=first + 1):
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), open_action(net.id))])
         nav = []
@@ -221,9 +243,33 @@ class Answerer:
         ordered = sorted(ids, key=lambda nid: (nid not in places, places.get(nid, (0.0, None))[0]))
         return ordered, places
 
-    def _nearest(self, region: Region, **kwargs) -> tuple[list[str], dict[str, tuple[float, str | None]]]:
+    def _nearest(self, region: Region, **kwargs) -> Ranked:
         found = self.store.nearest(region.lat, region.lon, **kwargs)
-        return [nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}
+        return Ranked([nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}, len(found))
+
+    def _around(self, region: Region, page: int, before: list[str] = (), before_places: Places | None = None,
+                among: set[str] | None = None) -> tuple[Ranked, int]:
+        """``before`` (the networks covering the place, in order), then the networks within NEARBY_KM of
+        it (only those ``among``, if given), nearest first; and how many are around it.
+
+        Counted, not ranked: only the head through page ``page`` is ranked (see ``Store.count_near``);
+        the whole list is ranked when the JSON face asks for it.
+        """
+        lat, lon, before = region.lat, region.lon, list(before)
+        exclude = set(before)
+        around = self.store.count_near(lat, lon, NEARBY_KM, exclude=exclude, among=among)
+        total = len(before) + around
+        need = (min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(before)
+        found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=need, exclude=exclude, among=among) \
+            if need > 0 and around else []
+        head = before + [nid for nid, _km, _town in found]
+        places = {**(before_places or {}), **{nid: (km, town) for nid, km, town in found}}
+
+        def complete() -> tuple[list[str], dict[str, float]]:
+            rest = self.store.nearest(lat, lon, max_km=NEARBY_KM, exclude=exclude, among=among)
+            return before + [nid for nid, _km, _town in rest], {nid: km for nid, km, _town in rest}
+
+        return Ranked(head, places, total, complete if len(head) < total else None), around
 
     def _region(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
@@ -252,27 +298,27 @@ class Answerer:
             return self._list(answer, query, ids, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
                               open_action=open_action)
         inside, places = self._by_distance(self._inside(region), region)
-        others, near_places = self._nearest(region, max_km=NEARBY_KM, exclude=set(inside))
+        listing, around = self._around(region, query.page, inside, places)
         label = self._region_label(region)
         title = [b(label)]
         if inside:
             title.append(t(f": {_count(len(inside))} mit diesem Gebiet"))
-            if others:
-                title.append(t(f", {len(others)} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
-        elif others:
-            title.append(t(f": kein Netzwerk mit diesem Gebiet; {_count(len(others))} in der Nähe "
+            if around:
+                title.append(t(f", {around} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
+        elif around:
+            title.append(t(f": kein Netzwerk mit diesem Gebiet; {_count(around)} in der Nähe "
                            f"(bis {NEARBY_KM:.0f} km)"))
         else:
-            others, near_places = self._nearest(region, limit=NEARBY_MIN)
-            title.append(t(f": im Umkreis von {NEARBY_KM:.0f} km kennen wir kein Netzwerk; die {len(others)} nächsten:"))
+            listing = self._nearest(region, limit=NEARBY_MIN)
+            title.append(t(f": im Umkreis von {NEARBY_KM:.0f} km kennen wir kein Netzwerk; "
+                           f"die {listing.total} nächsten:"))
         if query.count_only:
             title = [t(f"Für {label} kennen wir "), b(_count(len(inside))),
-                     t(" mit diesem Gebiet und "), b(str(len(others))),
+                     t(" mit diesem Gebiet und "), b(str(around)),
                      t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
-        return self._list(answer, query, inside + others, title,
+        return self._list(answer, query, listing, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
-                          near_from=len(inside) if inside else None, open_action=open_action,
-                          places={**places, **near_places})
+                          near_from=len(inside) if inside else None, open_action=open_action)
 
     def _region_label(self, region: Region) -> str:
         if region.kind == "area":
@@ -298,16 +344,16 @@ class Answerer:
             answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
             answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
             return answer
-        ids, places = self._nearest(region, max_km=NEARBY_KM)
-        few = len(ids) < NEARBY_MIN
+        listing, around = self._around(region, query.page)
+        few = around < NEARBY_MIN
         if few:
-            ids, places = self._nearest(region, limit=NEARBY_MIN)
+            listing = self._nearest(region, limit=NEARBY_MIN)
         label = self._region_label(region)
         answer = Answer("nearby", region=region)
         title = [b("Netzwerke in Ihrer Nähe" if region.kind == "point" else f"Netzwerke in der Nähe von {label}")]
         if few:
-            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {len(ids)} nächsten"))
-        return self._list(answer, query, ids, title, "Kein Netzwerk mit Ortsangabe gefunden.", True, places=places)
+            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {listing.total} nächsten"))
+        return self._list(answer, query, listing, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
 
     def _topic_ids(self, topic, state: str | None) -> list[str]:
         """Networks of a field of action or sector, by name; a sector also brings the field it belongs to."""
@@ -358,20 +404,19 @@ class Answerer:
             return answer
         # a town, district, area or postcode: the topic's networks covering it, then those around it,
         # else the nearest ones
+        among = set(ids)
         covering = set(self._inside(region))
-        ordered, places = self._by_distance(ids, region)
-        inside = [nid for nid in ordered if nid in covering]
-        near = [nid for nid in ordered if nid not in covering and nid in places and places[nid][0] <= NEARBY_KM]
+        inside, places = self._by_distance([nid for nid in ids if nid in covering], region)
+        listing, _around = self._around(region, query.page, inside, places, among=among)
         place = self._region_label(region)
-        if inside or near:
-            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(len(inside) + len(near))} "
+        if listing.total:
+            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)} "
                        f"(mit diesem Gebiet oder bis {NEARBY_KM:.0f} km)")]
-            return self._list(answer, query, inside + near, title, "", True,
-                              near_from=len(inside) if inside else None, places=places)
-        nearest = [nid for nid in ordered if nid in places][:NEARBY_MIN]
+            return self._list(answer, query, listing, title, "", True, near_from=len(inside) if inside else None)
+        listing = self._nearest(region, limit=NEARBY_MIN, among=among)
         title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
-                   f"kein Netzwerk."), t(f" Die nächsten {len(nearest)}:" if nearest else "")]
-        answer = self._list(answer, query, nearest, title, "", True, places=places)
+                   f"kein Netzwerk."), t(f" Die nächsten {listing.total}:" if listing.total else "")]
+        answer = self._list(answer, query, listing, title, "", True)
         answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
             Query(intent="region", region=region), 0) or "h")])
         return answer

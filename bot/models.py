@@ -119,9 +119,12 @@ class Answer:
     region: Region | None = None
     year: int | None = None
     topic: str | None = None
-    network_ids: list[str] = field(default_factory=list)  # every match, in display order
+    known_ids: list[str] = field(default_factory=list)  # the matches in display order: all, or a head (below)
     distance_of: dict[str, float] = field(default_factory=dict)  # km from the asked place, where known
     loader: Callable[[list[str]], list[NetworkSummary]] | None = field(default=None, repr=False)
+    # A long place list knows only its head (up to the page shown) and its total; this gives the whole
+    # list (ids in order, km per id) when something needs it: the JSON face.
+    complete: Callable[[], tuple[list[str], dict[str, float]]] | None = field(default=None, repr=False)
     total: int = 0
     choices: list[Choice] = field(default_factory=list)
     buttons: list[list[Button]] = field(default_factory=list)
@@ -132,6 +135,21 @@ class Answer:
     request_location: bool = False  # ask the user to share a location (Telegram: keyboard button)
 
     _loaded: list[NetworkSummary] | None = field(default=None, repr=False)
+
+    @property
+    def network_ids(self) -> list[str]:
+        """Every match, in display order (completes a list that knew only its head)."""
+        if self.complete is not None:
+            ids, distances = self.complete()
+            # new objects, not updates: a cached answer shares these with its shallow copies
+            self.known_ids, self.distance_of, self.complete = ids, {**self.distance_of, **distances}, None
+        return self.known_ids
+
+    def head(self, count: int) -> list[str]:
+        """The first ``count`` matches, without completing the list when its head holds them."""
+        if self.complete is None or count <= len(self.known_ids):
+            return self.known_ids[:count]
+        return self.network_ids[:count]
 
     # The networks are loaded lazily: a Telegram answer shows one page of a list that may hold thousands
     # (at 100,000 networks), so only the JSON face, which lists every match, pays for all of them.
@@ -144,11 +162,11 @@ class Answer:
     @networks.setter
     def networks(self, value: list[NetworkSummary]) -> None:
         self._loaded = list(value)
-        self.network_ids = [n.id for n in self._loaded]
+        self.known_ids, self.complete = [n.id for n in self._loaded], None
 
     def load(self, ids: list[str]) -> list[NetworkSummary]:
         """Summaries of ``ids`` (a page, or all), with their distance from the asked place."""
-        if self._loaded is not None and ids == self.network_ids:
+        if self._loaded is not None and ids == self.known_ids:
             return self._loaded
         summaries = self.loader(ids) if self.loader and ids else []
         for summary in summaries:

@@ -25,6 +25,7 @@ result is the same as scoring everything.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import math
@@ -55,6 +56,8 @@ RARE_BUDGET = 300  # strings scored outright through the rarest similar words (t
 MAX_COMMON = 8  # common words grouped by pattern (2**8 patterns at most); more are scored outright
 SIMILAR_CACHE = 4096  # memoised similar_words entries (cleared when full)
 MATCH_CACHE = 512  # memoised match results (cleared when full)
+SCAN_SLICE = 64  # names per list taken at a time while the top is not full
+AMONG_SCORED = 256  # up to this many candidates ("among") are scored outright, more go by bound
 
 
 class NameMatcher:
@@ -128,7 +131,7 @@ class NameMatcher:
         self.network_words = network_words
         # built on demand: postings sorted by string weight, network sets of common words, memos
         self._weight: dict[int, float] = {}
-        self._sorted: dict[str, list[int]] = {}
+        self._sorted: dict[str, tuple[list[int], list[float]]] = {}
         self._net_sets: dict[str, frozenset[str]] = {}
         self._similar: dict[str, dict[str, float]] = {}
         self._matches: dict[tuple, list[NameMatch]] = {}
@@ -289,12 +292,14 @@ class NameMatcher:
             weight = self._weight[i] = sum(self.idf[w] for w in set(self.strings[i][2]))
         return weight
 
-    def _sorted_postings(self, word: str) -> list[int]:
-        """The names with ``word`` (string indexes), lightest (= highest possible recall) first."""
+    def _sorted_postings(self, word: str) -> tuple[list[int], list[float]]:
+        """The names with ``word`` (string indexes), lightest (= highest possible recall) first, and
+        their weights."""
         found = self._sorted.get(word)
         if found is None:
             weight = self._string_weight
-            found = self._sorted[word] = sorted(self.index.get(word, ()), key=lambda i: (weight(i), i))
+            order = sorted(self.index.get(word, ()), key=lambda i: (weight(i), i))
+            found = self._sorted[word] = (order, [weight(i) for i in order])
         return found
 
     def _networks_with(self, word: str) -> frozenset[str]:
@@ -306,26 +311,35 @@ class NameMatcher:
                 self._net_sets[word] = found
         return found
 
+    def knows_any(self, text: str) -> bool:
+        """Whether ``match(text)`` would find anything: some name has a word like one of ``text``'s
+        (without scoring every network that has it)."""
+        return any(w in self.index for q in self.query_words(text) for w in self._similar_words(q))
+
     def match(self, text: str, limit: int = 5, optional: frozenset[str] = frozenset(),
-              among: set[str] | frozenset[str] | None = None) -> list[NameMatch]:
+              among: set[str] | frozenset[str] | None = None, min_precision: float = 0.0) -> list[NameMatch]:
         """Networks whose names fit ``text``, best first. Words in ``optional`` (filler such as
         "netzwerke") count when a name has them but are not held against a name that lacks them.
 
         ``among``: only these network ids (e.g. the networks at a place) - cheaper than asking for every
-        match and filtering.
+        match and filtering. ``min_precision``: only matches whose names explain at least this much of
+        the query (as rounded in ``NameMatch.precision``), again cheaper than filtering afterwards.
+        The words are taken in a fixed order, so the same words in another order give the same result
+        (and hit the memo: understanding asks for "X Y Göttingen" and "X Göttingen Y").
         """
-        key = (text, limit, optional, None if among is None else frozenset(among))
+        qwords = sorted(self.query_words(text))
+        key = (tuple(qwords), limit, optional, None if among is None else frozenset(among), min_precision)
         cached = self._matches.get(key)
         if cached is not None:
             return list(cached)
-        found = self._match(text, limit, optional, among)
+        found = self._match(qwords, limit, optional, among, min_precision)
         if len(self._matches) >= MATCH_CACHE:
             self._matches.clear()
         self._matches[key] = found
         return list(found)
 
-    def _match(self, text: str, limit: int, optional: frozenset[str], among) -> list[NameMatch]:
-        qwords = self.query_words(text)
+    def _match(self, qwords: list[str], limit: int, optional: frozenset[str], among,
+               min_precision: float) -> list[NameMatch]:
         if not qwords:
             return []
         similar = [self._similar_words(w) for w in qwords]
@@ -336,8 +350,8 @@ class NameMatcher:
                     sim_of[w] = sim
         if not sim_of:
             return []
-        top = Top(limit)
-        if among is not None:
+        top = Top(limit, min_precision)
+        if among is not None and len(among) <= AMONG_SCORED:
             for network_id in among:
                 words = self.network_words.get(network_id)
                 if words and not words.isdisjoint(sim_of):
@@ -360,14 +374,15 @@ class NameMatcher:
         for w in rare:
             for i in self.index[w]:
                 network_id = self.strings[i][0]
-                if network_id not in done:
+                if network_id not in done and (among is None or network_id in among):
                     done.add(network_id)
                     top.add(self._score(network_id, qwords, similar, optional))
         if common:
-            self._match_common(common, qwords, similar, optional, sim_of, done, top)
+            self._match_common(common, qwords, similar, optional, sim_of, done, top, among)
         return top.result()
 
-    def _match_common(self, common: list[str], qwords, similar, optional, sim_of, done: set[str], top: "Top") -> None:
+    def _match_common(self, common: list[str], qwords, similar, optional, sim_of, done: set[str], top: "Top",
+                      among=None) -> None:
         """Score the networks that have only common words, by pattern, as far as they can reach the top."""
         # A network's precision depends only on which of the query's similar words it has; with no rare
         # word that is its pattern of common words. Recall is at most (weight of the pattern's words) /
@@ -376,6 +391,8 @@ class NameMatcher:
         for size in range(len(common), 0, -1):
             for combo in combinations(common, size):
                 precision = self._precision(combo, qwords, similar, optional)
+                if round(precision, 3) < top.min_precision:
+                    continue
                 potential = 2 * precision / (precision + 1) if precision else 0.0
                 reach = sum(self.idf[w] * sim_of[w] for w in combo)
                 patterns.append((potential, precision, reach, combo))
@@ -386,6 +403,8 @@ class NameMatcher:
         sets = {w: self._networks_with(w) for w in common}
         everyone: set[str] = set().union(*sets.values())
         everyone -= done
+        if among is not None:
+            everyone &= among
         groups: dict[frozenset[str], set[str]] = {frozenset(): everyone}
         for w in common:
             split: dict[frozenset[str], set[str]] = {}
@@ -408,18 +427,38 @@ class NameMatcher:
                 for network_id in members:
                     top.add(self._score(network_id, qwords, similar, optional))
                 continue
-            seen: set[str] = set()
-            lists = [self._sorted_postings(w) for w in combo]
-            weights = self._weight  # filled for every string of these lists by _sorted_postings
-            order = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda i: (weights[i], i))
-            for i in order:
-                weight = weights[i]
+            self._scan_lightest(members, [self._sorted_postings(w) for w in combo], precision, reach,
+                                qwords, similar, optional, top)
+
+    def _scan_lightest(self, members: set[str], lists: list[tuple[list[int], list[float]]], precision: float,
+                       reach: float, qwords, similar, optional, top: "Top") -> None:
+        """Score ``members`` through their names in ``lists`` (sorted by weight), lightest first, as long
+        as a name's recall bound ``reach / weight`` can still reach the top.
+
+        The lists are cut where the bound falls below the top (one bisect each, the cut moving down as
+        the top fills) and taken in slices, so only the names that can matter pass through Python code.
+        """
+        strings, seen = self.strings, set()
+        pos = [0] * len(lists)
+        while True:
+            cut = top.weight_cut(precision, reach)
+            batch: list[tuple[float, int]] = []
+            for k, (indexes, weights) in enumerate(lists):
+                start = pos[k]
+                end = bisect.bisect_right(weights, cut, lo=start)
+                if cut == math.inf:  # the top is not full yet: a slice at a time
+                    end = min(end, start + SCAN_SLICE)
+                batch.extend(zip(weights[start:end], indexes[start:end]))
+                pos[k] = end
+            if not batch:
+                return
+            batch.sort()
+            for weight, i in batch:
+                network_id = strings[i][0]
+                if network_id not in members or network_id in seen:
+                    continue
                 recall = min(1.0, reach / weight) if weight else 1.0
-                bound = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-                if not top.reachable(bound):
-                    break
-                network_id = self.strings[i][0]
-                if network_id in members and network_id not in seen:
+                if top.reachable(2 * precision * recall / (precision + recall) if precision + recall else 0.0):
                     seen.add(network_id)
                     top.add(self._score(network_id, qwords, similar, optional))
 
@@ -427,12 +466,15 @@ class NameMatcher:
 class Top:
     """The ``limit`` best matches so far, and whether a score bound could still enter them."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, min_precision: float = 0.0):
         self.limit = limit
+        self.min_precision = min_precision  # matches below it are not kept (see NameMatcher.match)
         self.matches: list[NameMatch] = []
         self.scores: list[float] = []  # min-heap of the best ``limit`` scores
 
     def add(self, match: NameMatch) -> None:
+        if match.precision < self.min_precision:
+            return
         self.matches.append(match)
         if self.limit <= 0:
             return
@@ -440,6 +482,20 @@ class Top:
             heapq.heappush(self.scores, match.score)
         elif match.score > self.scores[0]:
             heapq.heapreplace(self.scores, match.score)
+
+    def weight_cut(self, precision: float, reach: float) -> float:
+        """The name weight above which a name of this precision and reach cannot be among the best
+        ``limit`` (the inverse of the bound in ``_scan_lightest``, a hair generous); inf while the top
+        is not full, -1 when nothing of this precision can enter."""
+        if self.limit <= 0 or len(self.scores) < self.limit:
+            return math.inf
+        floor = self.scores[0] - 0.0006  # reachable() rounds the bound to 3 places
+        if floor <= 0:
+            return math.inf
+        if 2 * precision <= floor:
+            return -1.0
+        recall = floor * precision / (2 * precision - floor)  # F1(precision, recall) == floor
+        return reach / recall if recall <= 1.0 else -1.0
 
     def reachable(self, bound: float) -> bool:
         """Could a match whose unrounded score is at most ``bound`` still be among the best ``limit``?

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Callable
 
 import sqlite_utils
 
@@ -537,52 +538,93 @@ class Store:
         return km
 
     def _best_points(self, lat: float, lon: float, radius: float | None, exclude: set[str] | None,
-                     limit: int | None = None) -> dict[str, tuple[float, tuple]]:
+                     limit: int | None = None, among: set[str] | None = None) -> dict[str, tuple[float, tuple]]:
         """network id -> (km to its nearest point, that point) for the networks with a point within
-        ``radius`` km (any radius: ``None``). With ``limit``, at least the ``limit`` nearest of them (and
-        every network as near as the last of those); cells are scanned nearest first and the scan stops
-        when no unscanned cell can hold a nearer point.
+        ``radius`` km (any radius: ``None``), leaving out ``exclude`` and, with ``among``, every network
+        not in it. With ``limit``, at least the ``limit`` nearest of them (and every network as near as
+        the last of those); cells are scanned nearest first and the scan stops when no unscanned cell can
+        hold a nearer point.
         """
         x0, y0, z0 = self._unit(lat, lon)
         within = self._chord2(radius)
         cells = self._cells_near(lat, lon, radius)
+        wanted = self._wanted(exclude, among)
         best: dict[str, tuple[float, tuple]] = {}
         for k, (_lower, _upper, points) in enumerate(cells):
             self._scan(points, x0, y0, z0, within, best)
-            if limit and k + 1 < len(cells):
-                found = [nid for nid in best if not (exclude and nid in exclude)]
+            if limit and k + 1 < len(cells) and len(best) >= limit:
+                found = [d for nid, (d, _point) in best.items() if wanted(nid)]
                 if len(found) >= limit:
                     # the limit-th nearest so far; 0.15 km more so nothing unscanned can tie it when rounded
-                    kth = heapq.nsmallest(limit, (best[nid][0] for nid in found))[-1]
+                    kth = heapq.nsmallest(limit, found)[-1]
                     kth_km = 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(kth) / 2))
                     if cells[k + 1][0] > kth_km + 0.15:
                         break
-        if exclude:
-            for nid in exclude:
-                best.pop(nid, None)
         limit_km = math.inf if radius is None else radius
         out = {}
         for nid, (d, point) in best.items():
-            km = self._km(lat, lon, d, point, limit_km)
-            if km <= limit_km:
-                out[nid] = (km, point)
+            if wanted(nid):
+                km = self._km(lat, lon, d, point, limit_km)
+                if km <= limit_km:
+                    out[nid] = (km, point)
         return out
+
+    @staticmethod
+    def _wanted(exclude: set[str] | None, among: set[str] | None) -> Callable[[str], bool]:
+        if among is not None:
+            return (lambda nid: nid in among and nid not in exclude) if exclude else among.__contains__
+        return (lambda nid: nid not in exclude) if exclude else (lambda nid: True)
+
+    @_locked
+    def count_near(self, lat: float, lon: float, max_km: float, exclude: set[str] | None = None,
+                   among: set[str] | None = None) -> int:
+        """``len(nearest(lat, lon, max_km, exclude=exclude, among=among))`` without measuring and ranking
+        every network: grid cells wholly within ``max_km`` are counted by the networks in them, and only
+        the points of the cells on the radius's edge are measured. A list's title and page count need
+        the total while its page needs only the first few: at 100k networks 17,000 lie within 100 km of
+        Mainz (all of them ranked: ~50 ms; counted: a few ms).
+        """
+        self._load_points()
+        x0, y0, z0 = self._unit(lat, lon)
+        surely = self._chord2(max_km - 0.001) / (1 + 1e-8)  # nearer than this: within, whatever the rounding
+        within = self._chord2(max_km)
+        counted: set[str] = set()
+        doubtful: list[tuple] = []
+        for _lower, upper, points in self._cells_near(lat, lon, max_km):
+            if upper <= max_km:  # the cell's farthest corner (with margin) is within: every point counts
+                counted.update([point[0] for point in points])
+                continue
+            for point in points:
+                dx, dy, dz = point[3] - x0, point[4] - y0, point[5] - z0
+                d = dx * dx + dy * dy + dz * dz
+                if d <= surely:
+                    counted.add(point[0])
+                elif d <= within:
+                    doubtful.append((d, point))
+        for d, point in doubtful:  # within a metre of the radius: decided exactly as nearest() decides
+            if point[0] not in counted and self._km(lat, lon, d, point, max_km) <= max_km:
+                counted.add(point[0])
+        if among is not None:
+            counted &= among
+        return len(counted) - sum(1 for nid in exclude or () if nid in counted)
 
     @_locked
     def nearest(self, lat: float, lon: float, max_km: float | None = None, limit: int | None = None,
-                exclude: set[str] | None = None) -> list[tuple[str, float, str | None]]:
+                exclude: set[str] | None = None, among: set[str] | None = None) -> list[tuple[str, float, str | None]]:
         """(network id, km to its nearest place rounded to 0.1, that place's town or None), nearest first.
 
         Placed networks by the distance of their nearest place (any of their towns; a network placed by
         its district has the district's centre, without a town name). Ties by network name, then id.
         With ``max_km`` only networks within it; ``limit``: only the first ``limit`` (without ``max_km``
-        the nearest ones however far, as the old 150 km / 400 km / everything widening did). No summaries
+        the nearest ones however far, as the old 150 km / 400 km / everything widening did); ``exclude``:
+        not these; ``among``: only these (a topic's networks). The first ``limit`` are exactly the head of
+        the list without ``limit``, so a page can be had without the whole list. No summaries
         are built. The points live in memory, in a grid (loaded on first use: ~0.3 s at 100k networks),
         and with ``limit`` only the cells near enough are scanned: a page of the nearest costs a few ms
         even where 17,000 networks are within 100 km (all of them: ~50 ms at 100k).
         """
         self._load_points()
-        best = self._best_points(lat, lon, max_km, exclude, limit)
+        best = self._best_points(lat, lon, max_km, exclude, limit, among)
         # by km (rounded, as shown), then name and id: one number per network, a plain sort
         found: list[tuple[str, float, str | None]] = []
         keys: list[float] = []

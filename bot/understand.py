@@ -544,7 +544,7 @@ class Understanding:
         tied = {m.network_id for m in matches if m.score >= top.score - 0.02}
         decided = None
         if rest_matches and rest_matches[0].network_id in tied and (
-                self.names.match(" ".join(rest)) or top.recall >= 0.95):
+                self.names.knows_any(" ".join(rest)) or top.recall >= 0.95):
             decided = self._decide(matches, sig)
         return decided if decided is not None else self._by_name_and_place(sig, rest)
 
@@ -610,8 +610,7 @@ class Understanding:
         if not located:
             return None
         # only the networks at the place are scored (not every network, then filtered: 100k-safe)
-        here = [m for m in self.match_names(sig, " ".join(rest), limit=len(located), among=located)
-                if m.precision >= 0.9]
+        here = self.match_names(sig, " ".join(rest), limit=4, among=located, min_precision=0.9)
         if len(here) == 1:
             return here[0].network_id
         return self._choices(here) if 1 < len(here) <= 3 else None  # more: the place is the question
@@ -640,11 +639,12 @@ class Understanding:
         return [Choice(self.names.display_name[m.network_id], actions.profile(m.network_id), "network", m.network_id)
                 for m in matches[:6]]
 
-    def match_names(self, sig: Signals, text: str | None = None, limit: int = 5, among: set[str] | None = None):
+    def match_names(self, sig: Signals, text: str | None = None, limit: int = 5, among: set[str] | None = None,
+                    min_precision: float = 0.0):
         """Network names for the question (or ``text``); filler words are optional."""
         optional = frozenset(w for w in sig.tokens if w in STOPWORDS and w not in PLACE_QUALIFIERS)
         return self.names.match(self.name_words(sig) if text is None else text, limit=limit, optional=optional,
-                                among=among)
+                                among=among, min_precision=min_precision)
 
     def name_words(self, sig: Signals) -> str:
         """The question without intent and filler words, unless a network name uses the word."""
