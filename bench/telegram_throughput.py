@@ -213,6 +213,18 @@ class FakeBotAPI:
 
 
 # -- running one bot -------------------------------------------------------------------------------
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` (Linux ``/proc``; None elsewhere).
+
+    On a shared machine, wall-clock throughput also counts the time the bot waited for a core; CPU
+    seconds per update show what the bot itself costs."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 async def _spawn_bot(kind: str, port: int, db_path: Path, profile_to: str | None = None) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NETZWERKBOT_", "WEBHOOK_"))}
     env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
@@ -255,6 +267,7 @@ async def run_phase(server: FakeBotAPI, kind: str, db_path: Path, updates: list[
             return result
         died.cancel()
         started = server.polls_started_at
+        cpu_start = _cpu_seconds(proc.pid)
         feeder = None
         if paced_rate:
             async def feed() -> None:
@@ -269,6 +282,7 @@ async def run_phase(server: FakeBotAPI, kind: str, db_path: Path, updates: list[
         except asyncio.TimeoutError:
             result["capped"] = True
         ended = time.perf_counter()
+        cpu_end = _cpu_seconds(proc.pid)
         if feeder:
             feeder.cancel()
         answered = dict(server.answered)
@@ -280,6 +294,8 @@ async def run_phase(server: FakeBotAPI, kind: str, db_path: Path, updates: list[
             "updates_per_s": len(answered) / elapsed if elapsed > 0 else None,
             "latency_p50": percentile(lat, 50), "latency_p99": percentile(lat, 99),
             "api_calls": sum(server.calls.values()), "calls": dict(server.calls),
+            "bot_cpu_ms_per_update": (1000 * (cpu_end - cpu_start) / len(answered)
+                                      if answered and cpu_start is not None and cpu_end is not None else None),
         })
         return result
     finally:
@@ -289,7 +305,10 @@ async def run_phase(server: FakeBotAPI, kind: str, db_path: Path, updates: list[
 
 
 async def run_all(db_path: Path, texts: list[str], kinds: list[str], burst: int = 3000, burst_limited: int = 300,
-                  paced: int = 100, paced_rate: float = 10.0, cap_s: float = 45.0, log=print) -> list[dict]:
+                  paced: int = 100, paced_rate: float = 10.0, cap_s: float = 45.0, log=print,
+                  profile_dir: Path | None = None) -> list[dict]:
+    """Burst (and for echo/netzwerkbot paced) phases per kind; ``profile_dir`` gets a cProfile dump of
+    each bot's burst phase (``<kind>.prof``, readable with ``python -m pstats``)."""
     server = FakeBotAPI()
     await server.start()
     results = []
@@ -297,10 +316,12 @@ async def run_all(db_path: Path, texts: list[str], kinds: list[str], burst: int 
         for kind in kinds:
             limited = kind in ("echo-limited", "netzwerkbot")
             n = burst_limited if limited else burst
-            res = await run_phase(server, kind, db_path, make_updates(texts, n), None, cap_s)
+            profile_to = str(profile_dir / f"{kind}.prof") if profile_dir else None
+            res = await run_phase(server, kind, db_path, make_updates(texts, n), None, cap_s, profile_to=profile_to)
             results.append(res)
             log(f"    {kind:<24} burst  {res.get('answered', 0):5d}/{n:<5d} "
                 f"{(res.get('updates_per_s') or 0):8.1f} upd/s  p50 {(res.get('latency_p50') or 0) * 1000:8.1f} ms"
+                f"  bot CPU {(res.get('bot_cpu_ms_per_update') or 0):5.2f} ms/update"
                 f"  {res.get('error', '')}{' (time cap)' if res.get('capped') else ''}")
             if paced and kind in ("echo", "netzwerkbot"):
                 res = await run_phase(server, kind, db_path, make_updates(texts, paced, seed=11), paced_rate,
@@ -362,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--kinds", default=",".join(KINDS))
     run.add_argument("--burst", type=int, default=3000)
     run.add_argument("--paced", type=int, default=100)
+    run.add_argument("--profile", metavar="DIR", help="cProfile each bot's burst phase into DIR/<kind>.prof")
     args = parser.parse_args(argv)
     if args.command == "bot":
         run = (lambda: echo_bot(args.kind == "echo-limited")) if args.kind.startswith("echo") else (
@@ -380,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = [i.text for i in generated_questions(Path(args.db), random.Random(3), per_category=20)]
     random.Random(5).shuffle(texts)
-    results = asyncio.run(run_all(Path(args.db), texts, args.kinds.split(","), burst=args.burst, paced=args.paced))
+    profile_dir = Path(args.profile) if args.profile else None
+    if profile_dir:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+    results = asyncio.run(run_all(Path(args.db), texts, args.kinds.split(","), burst=args.burst, paced=args.paced,
+                                  profile_dir=profile_dir))
     print(json.dumps(results, indent=2, default=str))
     return 0
 

@@ -12,6 +12,9 @@ and every store access), so the Telegram handlers may run the brain in worker th
 Answers to texts, button actions and locations are kept in a bounded LRU cache (the data does not change
 while a Store is open; :meth:`reload` clears it). Real traffic repeats a lot (/start, buttons, paging,
 the big states). Cached answers are shared: callers must not change them (renderers only read).
+The cache and the counters have a lock of their own that is only ever held for a dictionary
+operation, never while answering: :meth:`cached` may therefore run on the event loop, and a cache
+hit needs no worker thread (the hop costs more than the look-up, and a busy brain does not delay it).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ class Brain:
         self.cache_hits = 0
         self._cache: OrderedDict[tuple, tuple[Answer, int]] = OrderedDict()  # key -> (answer, its ids)
         self._cached_ids = 0
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the brain: understanding, answering, the store
+        self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
 
     @classmethod
@@ -67,8 +71,7 @@ class Brain:
         self.names = names
         self.understanding = Understanding(store, gazetteer, self.catalog, names)
         self.answerer = Answerer(store, gazetteer, self.catalog)
-        self._cache.clear()
-        self._cached_ids = 0
+        self._forget_answers()
         # The tables above are hundreds of thousands of long-lived objects at 100k networks. Without this,
         # every full garbage collection walks all of them (0.16 s at 100k, at random moments in answers);
         # frozen, the collector skips them. They are freed by reference counting when a reload drops them.
@@ -93,9 +96,13 @@ class Brain:
     def clear_caches(self) -> None:
         """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""
         with self._lock:
+            self._forget_answers()
+            self.names.clear_caches()
+
+    def _forget_answers(self) -> None:
+        with self._cache_lock:
             self._cache.clear()
             self._cached_ids = 0
-            self.names.clear_caches()
 
     def understand(self, text: str) -> Query:
         with self._lock:
@@ -105,42 +112,88 @@ class Brain:
         """``count=False`` for answers nobody asked for directly (inline previews), so /stats stays honest."""
         with self._lock:
             answer = self.answerer.answer(query)
-            if count:
-                self.intent_counts[answer.intent] += 1
+        if count:
+            self._count(answer.intent)
         return answer
 
-    def _cached(self, key: tuple, count: bool, make) -> Answer:
+    def _count(self, intent: str) -> None:
+        """``Counter[...] += 1`` is a read and a write: threads and the event loop count under one lock."""
+        with self._cache_lock:
+            self.intent_counts[intent] += 1
+
+    @staticmethod
+    def _key(kind: str, *args) -> tuple | None:
+        """The cache key of ``ask(text)``, ``act(action)`` or ``locate(lat, lon)``; None if not cacheable."""
+        if kind == "locate":
+            lat, lon = args
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                return None
+            # understanding rounds a location to 4 decimals (about 10 m), so the cache may too
+            return ("locate", round(lat, 4), round(lon, 4))
+        text = args[0]
+        if not isinstance(text, str) or len(text) > CACHE_TEXT_LEN:
+            return None  # long texts are rare and would only take memory
+        return (kind, text)
+
+    def cached(self, kind: str, *args) -> Answer | None:
+        """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
+
+        Never answers anything itself and never waits for the brain, so it is cheap enough to call on
+        the event loop before handing a miss to a worker thread.
+        """
+        key = self._key(kind, *args)
+        return None if key is None else self._hit(key, count=True)
+
+    def _hit(self, key: tuple, count: bool) -> Answer | None:
+        """A shallow copy of the cached answer (counted like a fresh one, and made most recent), or None."""
+        if self.cache_size <= 0:
+            return None
+        with self._cache_lock:
+            entry = self._cache.get(key)
+            if entry is None:
+                return None
+            self._cache.move_to_end(key)
+            self.cache_hits += 1
+            if count:
+                self.intent_counts[entry[0].intent] += 1
+        return copy.copy(entry[0])
+
+    def _cached(self, key: tuple | None, count: bool, make) -> Answer:
         """The cached answer for ``key`` (counted like a fresh one), else ``make()``, cached.
 
         The cache keeps its own shallow copy and hands out shallow copies: a caller that loads every
         network of a list (the JSON face, see ``Answer.networks``) keeps them, the cache does not. The
-        cache is bounded by entries and by the network ids its lists hold (a list at 100k networks
-        holds up to ~15k ids).
+        cache is bounded by entries and by the network ids its lists hold (a state list at 100k
+        networks holds up to ~15k ids; a place list only the head it shows). A miss is answered under the brain lock and looked up once more there:
+        a thread that waited for the lock finds what the thread before it answered.
         """
-        with self._lock:
-            if self.cache_size > 0:
-                entry = self._cache.get(key)
-                if entry is not None:
-                    self._cache.move_to_end(key)
-                    self.cache_hits += 1
-                    if count:
-                        self.intent_counts[entry[0].intent] += 1
-                    return copy.copy(entry[0])
-            answer = make()
-            if self.cache_size > 0:
-                weight = len(getattr(answer, "network_ids", None) or ())
-                self._cache[key] = (copy.copy(answer), weight)
-                self._cached_ids += weight
-                while len(self._cache) > self.cache_size or (self._cached_ids > CACHE_IDS and len(self._cache) > 1):
-                    _key, (_answer, dropped) = self._cache.popitem(last=False)
-                    self._cached_ids -= dropped
+        if key is None:
+            with self._lock:
+                return make()
+        answer = self._hit(key, count)
+        if answer is not None:
             return answer
+        with self._lock:
+            answer = self._hit(key, count)
+            if answer is not None:
+                return answer
+            answer = make()
+            self._store(key, answer)
+        return answer
+
+    def _store(self, key: tuple, answer: Answer) -> None:
+        if self.cache_size <= 0:
+            return
+        weight = len(answer.known_ids)  # the ids its list holds (a long place list: only its head)
+        with self._cache_lock:
+            self._cache[key] = (copy.copy(answer), weight)
+            self._cached_ids += weight
+            while len(self._cache) > self.cache_size or (self._cached_ids > CACHE_IDS and len(self._cache) > 1):
+                _key, (_answer, dropped) = self._cache.popitem(last=False)
+                self._cached_ids -= dropped
 
     def ask(self, text: str) -> Answer:
-        if not isinstance(text, str) or len(text) > CACHE_TEXT_LEN:
-            with self._lock:
-                return self.answer(self.understanding.understand(text))
-        return self._cached(("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
+        return self._cached(self._key("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
 
     def act(self, action: str, count: bool = True) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
@@ -151,14 +204,10 @@ class Brain:
                 query = Query(intent="stale")
             return self.answer(query, count=count)
 
-        if not isinstance(action, str) or len(action) > CACHE_TEXT_LEN:
-            with self._lock:
-                return make()
-        return self._cached(("act", action), count, make)
+        return self._cached(self._key("act", action), count, make)
 
     def locate(self, lat: float, lon: float) -> Answer:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
-        # understanding rounds a location to 4 decimals (about 10 m), so the cache may too
-        return self._cached(("locate", round(lat, 4), round(lon, 4)), True,
+        return self._cached(self._key("locate", lat, lon), True,
                             lambda: self.answer(self.understanding.from_location(lat, lon)))

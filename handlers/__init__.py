@@ -14,6 +14,7 @@ console, the JSON CLI and Telegram always answer alike.
     errors.py     the error handler
     send.py       sending / editing a rendered answer
     ratelimit.py  per-user sliding-window limit
+    request.py    the HTTP layer: PTB's HTTPXRequest with a bound on Bot API requests in flight
     common.py     small helpers shared by the handlers (brain, settings, counters)
     logsafety.py  the log filter that keeps the bot token out of every log line
 """

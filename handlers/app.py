@@ -28,6 +28,7 @@ from . import admin, callbacks, commands, inline, logsafety, messages
 from .common import BRAIN, COUNTS, LIMITER, SETTINGS, STARTED
 from .errors import on_error
 from .ratelimit import RateLimiter
+from .request import BoundedRequest
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ def build_application(settings: Settings, brain: Brain, request: BaseRequest | N
                .post_init(post_init))
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
-    if request is not None:
+    if request is None:
+        builder = builder.request(BoundedRequest())  # getUpdates keeps PTB's own request object
+    else:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data.update({

@@ -10,7 +10,6 @@ another bot.
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from telegram import BotCommand, Update
@@ -19,7 +18,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.understand import COMMAND_ALIASES
 
-from .common import Context, brain_of, count, rate_ok
+from .common import Context, ask_brain, count, rate_ok
 from .send import reply
 
 # The menu Telegram shows after "/": German by default, English for English-language clients.
@@ -62,8 +61,7 @@ async def on_command(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "command")
-    answer = await asyncio.to_thread(brain_of(context).ask, update.effective_message.text)  # off the event loop
-    await reply(update, context, answer)
+    await reply(update, context, await ask_brain(context, "ask", update.effective_message.text))
 
 
 def _addressed_to_me(text: str, username: str | None) -> bool:

@@ -6,6 +6,7 @@ can build an Application with any brain and inspect the counters without globals
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 
@@ -13,6 +14,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.brain import Brain
+from bot.models import Answer
 from bot.settings import Settings
 
 from .ratelimit import NOTICE, RateLimiter
@@ -30,6 +32,18 @@ Context = ContextTypes.DEFAULT_TYPE
 
 def brain_of(context: Context) -> Brain:
     return context.application.bot_data[BRAIN]
+
+
+async def ask_brain(context: Context, kind: str, *args) -> Answer:
+    """``brain.<kind>(*args)`` (``ask``, ``act`` or ``locate``): a cached answer straight from the event
+    loop, anything else in a worker thread, so a slow answer never stalls the loop (other updates,
+    getUpdates). Most traffic repeats (/start, buttons, paging), and for a cache hit the thread hop
+    cost more than the answer."""
+    brain = brain_of(context)
+    answer = brain.cached(kind, *args)
+    if answer is None:
+        answer = await asyncio.to_thread(getattr(brain, kind), *args)
+    return answer
 
 
 def settings_of(context: Context) -> Settings:

@@ -8,14 +8,13 @@ trace. Edited messages are ignored everywhere (the original was already answered
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from .common import Context, brain_of, count, rate_ok
+from .common import Context, ask_brain, count, rate_ok
 from .send import reply
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -61,8 +60,7 @@ async def on_text(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "text")
-    # in a worker thread: a slow answer must not stall the event loop (other updates, getUpdates)
-    await reply(update, context, await asyncio.to_thread(brain_of(context).ask, text))
+    await reply(update, context, await ask_brain(context, "ask", text))
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -75,8 +73,7 @@ async def on_location(update: Update, context: Context) -> None:
         return
     count(context, "location")
     location = message.location
-    answer = await asyncio.to_thread(brain_of(context).locate, location.latitude, location.longitude)
-    await reply(update, context, answer)
+    await reply(update, context, await ask_brain(context, "locate", location.latitude, location.longitude))
 
 
 def handlers() -> list[BaseHandler]:

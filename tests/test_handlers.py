@@ -86,6 +86,12 @@ class Harness:
     def brain(self) -> Brain:
         return self.app.bot_data["brain"]
 
+    def replace_brain(self, monkeypatch, kind: str, make) -> None:
+        """Make ``brain.<kind>`` answer with ``make``; the answer cache is bypassed, since handlers
+        serve cached answers without calling ``brain.<kind>`` at all."""
+        monkeypatch.setattr(self.brain(), kind, make)
+        monkeypatch.setattr(self.brain(), "cached", lambda *args, **kwargs: None)
+
 
 def only(calls, method: str):
     found = [c for c in calls if c.method == method]
@@ -288,7 +294,7 @@ async def test_a_long_callback_answer_edits_the_first_chunk_and_sends_the_rest(h
     for n in range(40):
         long.add(f"Absatz {n}: " + "x" * 200)
     long.buttons = [[Button("Weiter ▶", "s:SN:2")]]
-    monkeypatch.setattr(harness.brain(), "act", lambda data: long)
+    harness.replace_brain(monkeypatch, "act", lambda data: long)
     sent = only(await harness.text("/start"), "sendMessage").result
     calls = await harness.send(harness.users.callback("s:SN:1", sent))
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText", "sendMessage", "sendMessage"]
@@ -477,7 +483,7 @@ async def test_error_handler_apologises_and_does_not_log_the_text(harness, monke
     def broken(text):
         raise RuntimeError(f"kaputt bei {text}")
 
-    monkeypatch.setattr(harness.brain(), "ask", broken)
+    harness.replace_brain(monkeypatch, "ask", broken)
     with caplog.at_level(logging.INFO):
         calls = await harness.text(secret)
     assert only(calls, "sendMessage").params["text"] == APOLOGY
@@ -489,7 +495,7 @@ async def test_error_handler_apologises_and_does_not_log_the_text(harness, monke
 
 
 async def test_error_in_callback_apologises_in_the_chat(harness, monkeypatch):
-    monkeypatch.setattr(harness.brain(), "act", lambda data: 1 / 0)
+    harness.replace_brain(monkeypatch, "act", lambda data: 1 / 0)
     calls = await harness.send(harness.users.callback("h", {"message_id": 5, "date": 1,
                                                             "chat": {"id": USER, "type": "private"}}))
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]

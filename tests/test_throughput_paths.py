@@ -1,0 +1,156 @@
+"""The fast paths of the Telegram face: cached answers served on the event loop, bounded Bot API requests.
+
+Each test fails if its fast path is removed or made unsafe: a cache hit must not need a worker thread,
+must give exactly the Telegram output of a fresh answer, and must never wait for a busy brain; the
+request layer must never have more than its bound of requests open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from telegram.request import HTTPXRequest
+
+from bot.brain import Brain
+from handlers import common
+from handlers.request import BoundedRequest
+
+from test_handlers import DATA_DIR, Harness, callback_data, harness, module_brain, only, settings  # noqa: F401
+
+
+@pytest.fixture
+def fresh_brain(built_db):
+    return Brain(built_db, DATA_DIR, auto_build=False)
+
+
+# -- Brain.cached --------------------------------------------------------------------------------------------
+def test_cached_is_none_until_answered_then_the_same_answer(fresh_brain):
+    text = "Welche Netzwerke in Sachsen?"
+    assert fresh_brain.cached("ask", text) is None
+    fresh = fresh_brain.ask(text)
+    hit = fresh_brain.cached("ask", text)
+    assert hit is not None and hit is not fresh  # a copy: callers may not share the cache's own object
+    assert (hit.intent, hit.paragraphs, hit.buttons, hit.total) == (fresh.intent, fresh.paragraphs, fresh.buttons,
+                                                                    fresh.total)
+    assert fresh_brain.intent_counts["region"] == 2  # a hit is counted like an answer
+
+
+def test_cached_knows_actions_and_locations_under_the_keys_the_answers_use(fresh_brain):
+    fresh_brain.act("a:2013")
+    fresh_brain.locate(50.92714, 11.58921)
+    assert fresh_brain.cached("act", "a:2013") is not None
+    assert fresh_brain.cached("locate", 50.927141, 11.589209) is not None  # rounded to ~10 m, like locate
+    assert fresh_brain.cached("act", "a:2014") is None
+    assert fresh_brain.cached("locate", 91.0, 0.0) is None  # invalid: never cached
+    assert fresh_brain.cached("ask", "x" * 600) is None  # too long to be cached
+
+
+def test_cached_never_waits_for_a_busy_brain(fresh_brain):
+    fresh_brain.ask("Sachsen")
+    busy, release = threading.Event(), threading.Event()
+
+    def hold_the_brain() -> None:
+        with fresh_brain._lock:  # a long answer in a worker thread
+            busy.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_brain)
+    holder.start()
+    try:
+        assert busy.wait(5)
+        started = time.monotonic()
+        assert fresh_brain.cached("ask", "Sachsen") is not None
+        assert fresh_brain.cached("ask", "Bayern") is None
+        assert time.monotonic() - started < 1.0
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_reload_forgets_cached_answers(fresh_brain):
+    fresh_brain.ask("Sachsen")
+    fresh_brain.reload()
+    assert fresh_brain.cached("ask", "Sachsen") is None
+
+
+def test_cache_weight_counts_the_ids_held_and_bounds_the_cache(fresh_brain, monkeypatch):
+    import bot.brain as brain_module
+
+    first = fresh_brain.ask("Welche Netzwerke in Bayern?")
+    assert fresh_brain._cached_ids == len(first.known_ids) == first.total > 0  # a state list holds every id
+    monkeypatch.setattr(brain_module, "CACHE_IDS", first.total)
+    fresh_brain.ask("Welche Netzwerke in Sachsen?")  # over the bound: the older list goes
+    assert fresh_brain.cached("ask", "Welche Netzwerke in Bayern?") is None
+    assert fresh_brain.cached("ask", "Welche Netzwerke in Sachsen?") is not None
+
+
+# -- handlers: a cache hit needs no worker thread -----------------------------------------------------------
+@pytest.fixture
+def thread_hops(monkeypatch) -> list:
+    hops: list = []
+    real = asyncio.to_thread
+
+    async def counting(func, *args, **kwargs):
+        hops.append(getattr(func, "__name__", func))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(common.asyncio, "to_thread", counting)
+    return hops
+
+
+def _sent(calls) -> list[tuple]:
+    return [(c.method, c.params.get("text"), c.params.get("reply_markup"), c.params.get("parse_mode"))
+            for c in calls if c.method in ("sendMessage", "editMessageText", "sendVenue")]
+
+
+@pytest.mark.parametrize("text", ["Welche Netzwerke in Sachsen?", "/award 2013", "Kontakt Jenaer Allianz"])
+async def test_a_cached_answer_is_sent_without_a_thread_hop_and_identically(harness, thread_hops, text):
+    harness.brain().clear_caches()
+    first = await harness.text(text)
+    assert thread_hops == ["ask"]  # a miss is answered in a worker thread
+    second = await harness.text(text)
+    assert thread_hops == ["ask"]  # the hit was served on the event loop
+    assert _sent(first) and _sent(second) == _sent(first)
+
+
+async def test_a_cached_button_press_and_location_need_no_thread_hop(harness, thread_hops):
+    harness.brain().clear_caches()
+    sent = only(await harness.text("Welche Netzwerke in Sachsen?"), "sendMessage").result
+    action = callback_data(only(await harness.text("Welche Netzwerke in Sachsen?"), "sendMessage")
+                           .params["reply_markup"])[-1]
+    edits = [_sent(await harness.send(harness.users.callback(action, sent))) for _ in range(2)]
+    pins = [_sent(await harness.send(harness.users.location(50.9271, 11.5892))) for _ in range(2)]
+    assert thread_hops == ["ask", "act", "locate"]
+    assert edits[0] and edits[1] == edits[0] and pins[0] and pins[1] == pins[0]
+
+
+# -- the Bot API request layer ------------------------------------------------------------------------------
+async def test_bounded_request_keeps_at_most_its_bound_in_flight(monkeypatch):
+    open_now, most = 0, 0
+
+    async def slow_request(self, url, method, request_data=None, **kwargs):
+        nonlocal open_now, most
+        open_now += 1
+        most = max(most, open_now)
+        await asyncio.sleep(0.01)
+        open_now -= 1
+        return 200, b'{"ok": true, "result": true}'
+
+    monkeypatch.setattr(HTTPXRequest, "do_request", slow_request)
+    request = BoundedRequest(in_flight=3)
+    results = await asyncio.gather(*(request.do_request("http://127.0.0.1/botX/getMe", "POST") for _ in range(20)))
+    assert most == 3 and all(status == 200 for status, _ in results)
+
+
+async def test_bounded_request_frees_its_slot_when_a_request_fails(monkeypatch):
+    async def failing(self, *args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(HTTPXRequest, "do_request", failing)
+    request = BoundedRequest(in_flight=1)
+    for _ in range(3):  # with a leaked slot the second call would wait for ever
+        with pytest.raises(OSError):
+            await asyncio.wait_for(request.do_request("http://127.0.0.1/botX/getMe", "POST"), 2)
