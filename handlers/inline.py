@@ -89,7 +89,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
 
 def _results(context: Context, text: str) -> list[InlineQueryResultArticle]:
     answer = brain_of(context).ask(text)
-    networks = answer.load(answer.network_ids[:MAX_RESULTS])  # only what can be offered, not every match
+    networks = answer.load(answer.head(MAX_RESULTS))  # only what can be offered, not every match
     details = {n.id: _description(n) for n in networks}
     return [a for i, title in _network_ids(answer, networks) if (a := article(context, i, title, details.get(i, "")))]
 
