@@ -116,6 +116,11 @@ class Brain:
             self._count(answer.intent)
         return answer
 
+    def intent_snapshot(self) -> dict[str, int]:
+        """The answers per intent so far, copied under the counters' lock (for /stats on the event loop)."""
+        with self._cache_lock:
+            return dict(self.intent_counts)
+
     def _count(self, intent: str) -> None:
         """``Counter[...] += 1`` is a read and a write: threads and the event loop count under one lock."""
         with self._cache_lock:

@@ -56,7 +56,7 @@ async def on_stats(update: Update, context: Context) -> None:
         "<b>netzwerkbot – Statistik</b>",
         f"Laufzeit: {_uptime(time.time() - started)}",
         f"Updates: {_table(context.application.bot_data.get(COUNTS, {}))}",
-        f"Antworten je Art: {_table(dict(brain.intent_counts))}",
+        f"Antworten je Art: {_table(brain.intent_snapshot())}",
         f"Datenbank: {_table(brain.store.counts())}",
     ]
     await _send(update, "\n".join(lines))
