@@ -539,7 +539,8 @@ class Understanding:
         # ("Fachkräfteallianz Bautzen"); with a state they ask for its list ("Fachkräfteallianz Sachsen")
         if all(self._generic(w) for w in rest) and not (top.recall >= 0.9 and top.precision >= 0.9):
             return None if sig.first("state") else self._by_name_and_place(sig, rest)
-        place_words = " ".join(w for w in sig.tokens if w not in rest)
+        # the question's name words (as ``name_words``: no "Kontakt", "Preis" …) with the place words last
+        place_words = " ".join(w for w in self.name_words(sig).split() if w not in rest)
         rest_matches = self.match_names(sig, " ".join(rest) + " " + place_words)
         tied = {m.network_id for m in matches if m.score >= top.score - 0.02}
         decided = None
