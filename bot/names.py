@@ -56,6 +56,7 @@ RARE_BUDGET = 300  # strings scored outright through the rarest similar words (t
 MAX_COMMON = 8  # common words grouped by pattern (2**8 patterns at most); more are scored outright
 SIMILAR_CACHE = 4096  # memoised similar_words entries (cleared when full)
 MATCH_CACHE = 512  # memoised match results (cleared when full)
+SORT_MEMBERS = 4096  # a pattern group up to this size is sorted by weight, larger ones go by posting lists
 SCAN_SLICE = 64  # names per list taken at a time while the top is not full
 AMONG_SCORED = 256  # up to this many candidates ("among") are scored outright, more go by bound
 
@@ -132,6 +133,7 @@ class NameMatcher:
         # built on demand: postings sorted by string weight, network sets of common words, memos
         self._weight: dict[int, float] = {}
         self._sorted: dict[str, tuple[list[int], list[float]]] = {}
+        self._net_weight: dict[str, float] = {}
         self._net_sets: dict[str, frozenset[str]] = {}
         self._similar: dict[str, dict[str, float]] = {}
         self._matches: dict[tuple, list[NameMatch]] = {}
@@ -399,36 +401,63 @@ class NameMatcher:
         patterns.sort(key=lambda p: -p[0])
         if not patterns or not top.reachable(patterns[0][0]):
             return
-        # which networks have which pattern: split the candidates by each common word (set operations)
+        # which networks have a pattern: set operations, only for the patterns that can still reach the
+        # top (usually a few of the 2**k), instead of splitting every network with a common word (tens of
+        # thousands at 100k) into all patterns up front
         sets = {w: self._networks_with(w) for w in common}
-        everyone: set[str] = set().union(*sets.values())
-        everyone -= done
-        if among is not None:
-            everyone &= among
-        groups: dict[frozenset[str], set[str]] = {frozenset(): everyone}
-        for w in common:
-            split: dict[frozenset[str], set[str]] = {}
-            for pattern, members in groups.items():
-                inside = members.intersection(sets[w])
-                if inside:
-                    split[pattern | {w}] = inside
-                    if len(inside) < len(members):
-                        split[pattern] = members.difference(inside)
-                else:
-                    split[pattern] = members
-            groups = split
         for potential, precision, reach, combo in patterns:
-            members = groups.get(frozenset(combo))
-            if not members:
-                continue
             if not top.reachable(potential):
                 break
+            members = self._pattern_members(combo, common, sets, done, among)
+            if not members:
+                continue
             if len(members) <= 64:
                 for network_id in members:
                     top.add(self._score(network_id, qwords, similar, optional))
-                continue
-            self._scan_lightest(members, [self._sorted_postings(w) for w in combo], precision, reach,
-                                qwords, similar, optional, top)
+            elif len(members) <= SORT_MEMBERS:
+                self._score_lightest(members, precision, reach, qwords, similar, optional, top)
+            else:
+                self._scan_lightest(members, [self._sorted_postings(w) for w in combo], precision, reach,
+                                    qwords, similar, optional, top)
+
+    def _score_lightest(self, members, precision: float, reach: float, qwords, similar, optional,
+                        top: "Top") -> None:
+        """Score ``members`` lightest first (by their lightest name) while the recall bound can reach the
+        top: for a group of hundreds this beats walking the posting lists of words thousands of names
+        share, most of whose names belong to other groups."""
+        lightest = self._lightest
+        for weight, network_id in sorted((lightest(n), n) for n in members):
+            recall = min(1.0, reach / weight) if weight else 1.0
+            if not top.reachable(2 * precision * recall / (precision + recall) if precision + recall else 0.0):
+                return
+            top.add(self._score(network_id, qwords, similar, optional))
+
+    def _lightest(self, network_id: str) -> float:
+        """The weight of the network's lightest name or alias (a bound on the recall of any of them)."""
+        weight = self._net_weight.get(network_id)
+        if weight is None:
+            weight = self._net_weight[network_id] = min(map(self._string_weight, self.network_strings[network_id]))
+        return weight
+
+    @staticmethod
+    def _pattern_members(combo: tuple[str, ...], common: list[str], sets: dict[str, frozenset[str]],
+                         done: set[str], among) -> set[str]:
+        """The networks (not in ``done``, in ``among`` if given) that have every word of ``combo`` and no
+        other of the ``common`` words. Each step walks the smaller side: the rarest word's networks."""
+        ordered = sorted(combo, key=lambda w: len(sets[w]))
+        members = sets[ordered[0]] - done
+        if among is not None:
+            members = members & among
+        for w in ordered[1:]:
+            if not members:
+                return members
+            members = members & sets[w]
+        for w in common:
+            if not members:
+                break
+            if w not in combo:
+                members = members - sets[w]
+        return members
 
     def _scan_lightest(self, members: set[str], lists: list[tuple[list[int], list[float]]], precision: float,
                        reach: float, qwords, similar, optional, top: "Top") -> None:
