@@ -135,6 +135,9 @@ class Answer:
     request_location: bool = False  # ask the user to share a location (Telegram: keyboard button)
 
     _loaded: list[NetworkSummary] | None = field(default=None, repr=False)
+    # renderings of this answer (``bot.render``); shared by its shallow copies, which the brain's cache
+    # hands out: a finished answer is never changed, so a repeated question is rendered once
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def network_ids(self) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .models import Answer, Button, Paragraph, Span
 
@@ -108,7 +108,16 @@ def safe_buttons(rows: list[list[Button]]) -> list[list[Button]]:
 
 
 def to_telegram(answer: Answer) -> list[TelegramMessage]:
-    """Messages of at most 4096 UTF-16 units and 100 entities each, split between paragraphs."""
+    """Messages of at most 4096 UTF-16 units and 100 entities each, split between paragraphs.
+
+    Rendered once per answer (see ``Answer.memo``); every caller gets its own message objects."""
+    rendered = answer.memo.get("telegram")
+    if rendered is None:
+        rendered = answer.memo["telegram"] = _to_telegram(answer)
+    return [replace(m, buttons=[list(row) for row in m.buttons]) for m in rendered]
+
+
+def _to_telegram(answer: Answer) -> list[TelegramMessage]:
     chunks: list[str] = []
     current, current_len, current_entities = "", 0, 0
     for paragraph in answer.paragraphs:

@@ -28,7 +28,7 @@ from . import admin, callbacks, commands, inline, logsafety, messages
 from .common import BRAIN, COUNTS, LIMITER, SETTINGS, STARTED
 from .errors import on_error
 from .ratelimit import RateLimiter
-from .request import BoundedRequest
+from .request import PooledRequest
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def build_application(settings: Settings, brain: Brain, request: BaseRequest | N
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
     if request is None:
-        builder = builder.request(BoundedRequest())  # getUpdates keeps PTB's own request object
+        builder = builder.request(PooledRequest())  # getUpdates keeps PTB's own request object
     else:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()

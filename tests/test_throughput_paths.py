@@ -16,7 +16,7 @@ from telegram.request import HTTPXRequest
 
 from bot.brain import Brain
 from handlers import common
-from handlers.request import BoundedRequest
+from handlers.request import PooledRequest
 
 from test_handlers import DATA_DIR, Harness, callback_data, harness, module_brain, only, settings  # noqa: F401
 
@@ -128,7 +128,7 @@ async def test_a_cached_button_press_and_location_need_no_thread_hop(harness, th
 
 
 # -- the Bot API request layer ------------------------------------------------------------------------------
-async def test_bounded_request_keeps_at_most_its_bound_in_flight(monkeypatch):
+async def test_pooled_request_keeps_at_most_its_bound_in_flight(monkeypatch):
     open_now, most = 0, 0
 
     async def slow_request(self, url, method, request_data=None, **kwargs):
@@ -140,17 +140,38 @@ async def test_bounded_request_keeps_at_most_its_bound_in_flight(monkeypatch):
         return 200, b'{"ok": true, "result": true}'
 
     monkeypatch.setattr(HTTPXRequest, "do_request", slow_request)
-    request = BoundedRequest(in_flight=3)
+    request = PooledRequest(in_flight=3)
     results = await asyncio.gather(*(request.do_request("http://127.0.0.1/botX/getMe", "POST") for _ in range(20)))
     assert most == 3 and all(status == 200 for status, _ in results)
 
 
-async def test_bounded_request_frees_its_slot_when_a_request_fails(monkeypatch):
+async def test_pooled_request_frees_its_client_when_a_request_fails(monkeypatch):
     async def failing(self, *args, **kwargs):
         raise OSError("connection refused")
 
     monkeypatch.setattr(HTTPXRequest, "do_request", failing)
-    request = BoundedRequest(in_flight=1)
+    request = PooledRequest(in_flight=1)
     for _ in range(3):  # with a leaked slot the second call would wait for ever
         with pytest.raises(OSError):
             await asyncio.wait_for(request.do_request("http://127.0.0.1/botX/getMe", "POST"), 2)
+
+
+def test_pooled_request_clients_have_one_connection_and_share_one_tls_context():
+    request = PooledRequest(in_flight=4)
+    pools = [client._client._transport._pool for client in request._clients]  # httpx/httpcore internals
+    assert len(pools) == 4 and all(pool._max_connections == 1 for pool in pools)
+    assert len({id(pool._ssl_context) for pool in pools}) == 1
+
+
+def test_a_cached_answer_is_rendered_once_and_every_caller_gets_its_own_messages(fresh_brain, monkeypatch):
+    import bot.render as render
+
+    calls = []
+    real = render._to_telegram
+    monkeypatch.setattr(render, "_to_telegram", lambda answer: calls.append(1) or real(answer))
+    first = render.to_telegram(fresh_brain.ask("Welche Netzwerke in Thüringen?"))
+    first[0].buttons.clear()  # a caller changing its messages must not change anyone else's
+    second = render.to_telegram(fresh_brain.ask("Welche Netzwerke in Thüringen?"))
+    assert len(calls) == 1
+    assert second[0].buttons and second[0].html == first[0].html
+    assert render.to_telegram(fresh_brain.ask("Sachsen"))[0].html != first[0].html and len(calls) == 2
