@@ -37,8 +37,36 @@ LOCATION_HINT = f"Tippen Sie unten auf „{LOCATION_BUTTON}“."
 KEYBOARD_SHOWN = "location_keyboard_shown"  # chat_data flag: our reply keyboard is on screen
 
 
+class SerialisedKeyboard(InlineKeyboardMarkup):
+    """An inline keyboard that turns itself into a dict once.
+
+    PTB serialises reply markup on every request, button object by button object; the same keyboards
+    go out again and again (cached answers, paging, the help menu), so :func:`inline_keyboard` keeps
+    them and each keeps its dict. PTB only reads the dict (``json.dumps``), nobody changes it.
+    """
+
+    __slots__ = ("_as_dict",)
+
+    def __init__(self, inline_keyboard, **kwargs):
+        super().__init__(inline_keyboard, **kwargs)
+        with self._unfrozen():
+            self._as_dict = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict:
+        return self._as_dict if recursive else super().to_dict(recursive)
+
+
+KEYBOARDS = 2048  # keyboards kept (cleared when full)
+_keyboards: dict[tuple, SerialisedKeyboard] = {}
+
+
 def inline_keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    """The renderer's buttons as an inline keyboard; ``None`` when there are none."""
+    """The renderer's buttons as an inline keyboard; ``None`` when there are none. The same buttons
+    give the same (immutable) keyboard object."""
+    key = tuple(tuple((b.text, b.url, b.switch_inline, b.action) for b in row) for row in rows)
+    found = _keyboards.get(key)
+    if found is not None:
+        return found
     keyboard = []
     for row in rows:
         out = []
@@ -51,7 +79,12 @@ def inline_keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
                 out.append(InlineKeyboardButton(button.text, callback_data=button.action))
         if out:
             keyboard.append(out)
-    return InlineKeyboardMarkup(keyboard) if keyboard else None
+    if not keyboard:
+        return None
+    if len(_keyboards) >= KEYBOARDS:
+        _keyboards.clear()
+    found = _keyboards[key] = SerialisedKeyboard(keyboard)
+    return found
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:

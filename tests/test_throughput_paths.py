@@ -175,3 +175,25 @@ def test_a_cached_answer_is_rendered_once_and_every_caller_gets_its_own_messages
     assert len(calls) == 1
     assert second[0].buttons and second[0].html == first[0].html
     assert render.to_telegram(fresh_brain.ask("Sachsen"))[0].html != first[0].html and len(calls) == 2
+
+
+def test_keyboards_are_built_and_serialised_once_and_serialise_like_ptb():
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.models import Button
+    from handlers.send import inline_keyboard
+
+    rows = [[Button("1. Jenaer Allianz", "p:jenaer-allianz-fuer-fachkraefte")],
+            [Button("Website", url="https://example.org/ä?x=1"), Button("Suchen", switch_inline="Jena")],
+            [Button("◀ Zurück", "s:TH:0"), Button("Weiter ▶", "s:TH:2")]]
+    first = inline_keyboard(rows)
+    assert inline_keyboard([list(row) for row in rows]) is first
+    plain = InlineKeyboardMarkup([
+        [InlineKeyboardButton("1. Jenaer Allianz", callback_data="p:jenaer-allianz-fuer-fachkraefte")],
+        [InlineKeyboardButton("Website", url="https://example.org/ä?x=1"),
+         InlineKeyboardButton("Suchen", switch_inline_query_current_chat="Jena")],
+        [InlineKeyboardButton("◀ Zurück", callback_data="s:TH:0"), InlineKeyboardButton("Weiter ▶", callback_data="s:TH:2")]])
+    assert first.to_dict() == plain.to_dict() and first == plain
+    other = inline_keyboard([[Button("Weiter ▶", "s:TH:3")]])
+    assert other is not first and other.to_dict()["inline_keyboard"][0][0]["callback_data"] == "s:TH:3"
+    assert inline_keyboard([]) is None and inline_keyboard([[Button("leer")]]) is None
