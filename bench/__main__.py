@@ -137,15 +137,12 @@ def run_startup(sizes: list[int], dbs: dict, args, log) -> dict:
 
 
 def run_telegram(sizes: list[int], dbs: dict, args, log) -> dict:
-    from .latency import generated_questions, labelled_questions
-    from .telegram_throughput import KINDS, run_all
+    from .telegram_throughput import KINDS, question_mix, run_all
 
     out = {}
     for size in sizes:
         db = Path(dbs[size]["path"])
-        texts = [i.text for i in labelled_questions()]
-        texts += [i.text for i in generated_questions(db, random.Random(args.seed + 1), per_category=20)]
-        random.Random(args.seed).shuffle(texts)
+        texts = question_mix(db, args.seed)
         log(f"  telegram at {label(size, args.bundled)} …")
         results = asyncio.run(run_all(db, texts, list(KINDS), burst=500 if args.quick else 3000,
                                       burst_limited=100 if args.quick else 300, paced=30 if args.quick else 100,

@@ -39,7 +39,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import DATA_DIR, PROJECT_ROOT, percentile
+from . import DATA_DIR, DEFAULT_SEED, PROJECT_ROOT, percentile
 
 TOKEN = "123456:bench-TOKEN_abcdefghijklmnopqrstuvwxyz"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Bench", "username": "bench_netzwerk_bot",
@@ -334,6 +334,18 @@ async def run_all(db_path: Path, texts: list[str], kinds: list[str], burst: int 
     return results
 
 
+def question_mix(db_path: Path, seed: int = DEFAULT_SEED) -> list[str]:
+    """The texts the updates are made of, as ``python -m bench`` sends them: the labelled questions and
+    20 generated ones per kind, shuffled (about 1,300 distinct texts, so a 3,000-update burst asks
+    ~44 % of its questions for the first time)."""
+    from .latency import generated_questions, labelled_questions
+
+    texts = [i.text for i in labelled_questions()]
+    texts += [i.text for i in generated_questions(db_path, random.Random(seed + 1), per_category=20)]
+    random.Random(seed).shuffle(texts)
+    return texts
+
+
 # -- the bots (child processes) --------------------------------------------------------------------
 def echo_bot(limited: bool) -> int:
     from telegram import Update
@@ -398,10 +410,7 @@ def main(argv: list[str] | None = None) -> int:
             return prof.runcall(run)
         finally:
             prof.dump_stats(profile_to)
-    from .latency import generated_questions
-
-    texts = [i.text for i in generated_questions(Path(args.db), random.Random(3), per_category=20)]
-    random.Random(5).shuffle(texts)
+    texts = question_mix(Path(args.db))
     profile_dir = Path(args.profile) if args.profile else None
     if profile_dir:
         profile_dir.mkdir(parents=True, exist_ok=True)
