@@ -118,7 +118,8 @@ class Ranked:
     head: list[str]
     places: Places
     total: int
-    complete: Callable[[], tuple[list[str], dict[str, float]]] | None = None
+    complete: Callable[[], tuple[list[str], dict[str, float]]] | None = None  # every match
+    extend: Callable[[int], tuple[list[str], dict[str, float]]] | None = None  # at least the first n
 
 
 def _pages(total: int) -> int:
@@ -149,7 +150,8 @@ class Answerer:
         ``places``: per id the distance and the town it was measured to."""
         ranked = ids if isinstance(ids, Ranked) else Ranked(ids, places or {}, len(ids))
         places, total = ranked.places, ranked.total
-        answer.known_ids, answer.total, answer.complete = ranked.head, total, ranked.complete
+        answer.known_ids, answer.total = ranked.head, total
+        answer.complete, answer.extend = ranked.complete, ranked.extend
         answer.distance_of = {nid: km for nid, (km, _town) in places.items()}
         answer.loader = self.store.summaries_by_ids
         pages = _pages(total)
@@ -248,28 +250,35 @@ class Answerer:
         return Ranked([nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}, len(found))
 
     def _around(self, region: Region, page: int, before: list[str] = (), before_places: Places | None = None,
-                among: set[str] | None = None) -> tuple[Ranked, int]:
+                among: set[str] | None = None,
+                among_of: Callable[[], set[str]] | None = None) -> tuple[Ranked, int]:
         """``before`` (the networks covering the place, in order), then the networks within NEARBY_KM of
         it (only those ``among``, if given), nearest first; and how many are around it.
 
         Counted, not ranked: only the head through page ``page`` is ranked (see ``Store.count_near``);
-        the whole list is ranked when the JSON face asks for it.
+        more of it, or all, is ranked when asked for (inline results, the JSON face). ``among_of``
+        makes ``among`` again then, so a cached answer does not hold a topic's thousands of ids.
         """
         lat, lon, before = region.lat, region.lon, list(before)
         exclude = set(before)
         around = self.store.count_near(lat, lon, NEARBY_KM, exclude=exclude, among=among)
         total = len(before) + around
-        need = (min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(before)
-        found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=need, exclude=exclude, among=among) \
-            if need > 0 and around else []
-        head = before + [nid for nid, _km, _town in found]
-        places = {**(before_places or {}), **{nid: (km, town) for nid, km, town in found}}
 
-        def complete() -> tuple[list[str], dict[str, float]]:
-            rest = self.store.nearest(lat, lon, max_km=NEARBY_KM, exclude=exclude, among=among)
-            return before + [nid for nid, _km, _town in rest], {nid: km for nid, km, _town in rest}
+        def first(count: int | None, among: set[str] | None) -> tuple[list[str], dict[str, float], Places]:
+            found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=count, exclude=exclude, among=among) \
+                if around and (count is None or count > 0) else []
+            places = {nid: (km, town) for nid, km, town in found}
+            return before + [nid for nid, _km, _town in found], {nid: km for nid, km, _town in found}, places
 
-        return Ranked(head, places, total, complete if len(head) < total else None), around
+        head, _distances, places = first((min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(before), among)
+        if len(head) >= total:
+            return Ranked(head, {**(before_places or {}), **places}, total), around
+        if among_of is None:
+            def among_of(kept=among):  # None (every network), or the caller's own small set
+                return kept
+        return Ranked(head, {**(before_places or {}), **places}, total,
+                      complete=lambda: first(None, among_of())[:2],
+                      extend=lambda count: first(count - len(before), among_of())[:2]), around
 
     def _region(self, query: Query) -> Answer:
         region = self._resolve_region(query.region)
@@ -407,7 +416,8 @@ class Answerer:
         among = set(ids)
         covering = set(self._inside(region))
         inside, places = self._by_distance([nid for nid in ids if nid in covering], region)
-        listing, _around = self._around(region, query.page, inside, places, among=among)
+        listing, _around = self._around(region, query.page, inside, places, among=among,
+                                        among_of=lambda: set(self._topic_ids(topic, None)))
         place = self._region_label(region)
         if listing.total:
             title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)} "

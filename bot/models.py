@@ -125,6 +125,7 @@ class Answer:
     # A long place list knows only its head (up to the page shown) and its total; this gives the whole
     # list (ids in order, km per id) when something needs it: the JSON face.
     complete: Callable[[], tuple[list[str], dict[str, float]]] | None = field(default=None, repr=False)
+    extend: Callable[[int], tuple[list[str], dict[str, float]]] | None = field(default=None, repr=False)
     total: int = 0
     choices: list[Choice] = field(default_factory=list)
     buttons: list[list[Button]] = field(default_factory=list)
@@ -145,14 +146,19 @@ class Answer:
         if self.complete is not None:
             ids, distances = self.complete()
             # new objects, not updates: a cached answer shares these with its shallow copies
-            self.known_ids, self.distance_of, self.complete = ids, {**self.distance_of, **distances}, None
+            self.known_ids, self.distance_of = ids, {**self.distance_of, **distances}
+            self.complete = self.extend = None
         return self.known_ids
 
     def head(self, count: int) -> list[str]:
         """The first ``count`` matches, without completing the list when its head holds them."""
         if self.complete is None or count <= len(self.known_ids):
             return self.known_ids[:count]
-        return self.network_ids[:count]
+        if self.extend is None:
+            return self.network_ids[:count]
+        ids, distances = self.extend(count)  # a longer head, still not the whole list
+        self.known_ids, self.distance_of = ids, {**self.distance_of, **distances}
+        return ids[:count]
 
     # The networks are loaded lazily: a Telegram answer shows one page of a list that may hold thousands
     # (at 100,000 networks), so only the JSON face, which lists every match, pays for all of them.
@@ -165,7 +171,7 @@ class Answer:
     @networks.setter
     def networks(self, value: list[NetworkSummary]) -> None:
         self._loaded = list(value)
-        self.known_ids, self.complete = [n.id for n in self._loaded], None
+        self.known_ids, self.complete, self.extend = [n.id for n in self._loaded], None, None
 
     def load(self, ids: list[str]) -> list[NetworkSummary]:
         """Summaries of ``ids`` (a page, or all), with their distance from the asked place."""

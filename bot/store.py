@@ -227,6 +227,7 @@ def _locked(method):
 
 
 CHUNK = 900  # bound parameters per "in (…)" query (SQLite allows 999 on old builds)
+AMONG_MEASURED = 2000  # up to this many networks ("among") are measured directly instead of through the grid
 RANK_SPAN = 1e8  # more than any number of networks: the name rank fits below one 0.1 km step (exact in a float)
 BULK = 200  # summaries_by_ids for more ids than this loads every summary row into memory first
 GRID_DEG = 0.25  # cell size of the in-memory point grid (about 28 × 17 km in Germany)
@@ -515,16 +516,22 @@ class Store:
         return chord * chord * (1 + 1e-9)
 
     @staticmethod
-    def _scan(points, x0: float, y0: float, z0: float, within: float, best: dict) -> None:
-        """Fold ``points`` into ``best``: network id -> (squared chord, point) of its nearest point."""
+    def _scan(points, x0: float, y0: float, z0: float, within: float, best: dict) -> list[str]:
+        """Fold ``points`` into ``best``: network id -> (squared chord, point) of its nearest point.
+        Returns the ids that were not in ``best`` before."""
         get = best.get
+        added = []
         for point in points:
             dx, dy, dz = point[3] - x0, point[4] - y0, point[5] - z0
             d = dx * dx + dy * dy + dz * dz
             if d <= within:
                 old = get(point[0])
-                if old is None or d < old[0]:
+                if old is None:
+                    added.append(point[0])
                     best[point[0]] = (d, point)
+                elif d < old[0]:
+                    best[point[0]] = (d, point)
+        return added
 
     @staticmethod
     def _km(lat: float, lon: float, d: float, point: tuple, limit: float) -> float:
@@ -547,14 +554,21 @@ class Store:
         """
         x0, y0, z0 = self._unit(lat, lon)
         within = self._chord2(radius)
-        cells = self._cells_near(lat, lon, radius)
         wanted = self._wanted(exclude, among)
         best: dict[str, tuple[float, tuple]] = {}
-        for k, (_lower, _upper, points) in enumerate(cells):
-            self._scan(points, x0, y0, z0, within, best)
-            if limit and k + 1 < len(cells) and len(best) >= limit:
-                found = [d for nid, (d, _point) in best.items() if wanted(nid)]
-                if len(found) >= limit:
+        if among is not None and len(among) <= AMONG_MEASURED:
+            # a few networks (a small topic): measure their points, not every point of the grid around
+            for nid in among:
+                if wanted(nid):
+                    self._scan(self._points_of.get(nid, ()), x0, y0, z0, within, best)
+        else:
+            cells = self._cells_near(lat, lon, radius)
+            counted = 0  # wanted networks in best (new keys are counted as the cells add them)
+            for k, (_lower, _upper, points) in enumerate(cells):
+                added = self._scan(points, x0, y0, z0, within, best)
+                counted += sum(1 for nid in added if wanted(nid)) if exclude or among is not None else len(added)
+                if limit and k + 1 < len(cells) and counted >= limit:
+                    found = [d for nid, (d, _point) in best.items() if wanted(nid)]
                     # the limit-th nearest so far; 0.15 km more so nothing unscanned can tie it when rounded
                     kth = heapq.nsmallest(limit, found)[-1]
                     kth_km = 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(kth) / 2))

@@ -96,9 +96,11 @@ def test_a_long_place_list_shows_its_head_and_lists_everything_in_json(dense_bra
     first = data["networks"][:6]
     for n in first:
         assert n["name"] in html.replace("&amp;", "&")
-    # nearest first among the networks "in der Nähe" (those covering the place come first, by distance too)
-    near = [n["distance_km"] for n in data["networks"] if n["distance_km"] is not None]
-    assert near == sorted(near) or data["networks"][0]["distance_km"] is not None
+    # those covering the place first (nearest first), then the others nearest first
+    inside = set(dense_brain.answerer._inside(answer.region)) if answer.intent != "topic" else None
+    if inside is not None:
+        after = [n["distance_km"] for n in data["networks"] if n["id"] not in inside]
+        assert after == sorted(after) and len(after) > 6
 
 
 def test_later_pages_agree_with_the_complete_list(dense_brain):
@@ -125,7 +127,7 @@ def test_name_matching_with_a_precision_floor_equals_filtering_every_match(dense
     for text in texts:
         for size in (40, 500, len(everyone)):
             among = set(rng.sample(sorted(everyone), size))
-            every = [m for m in names.match(text, limit=len(everyone), among=among) if m.precision >= 0.9]
+            every = [m for m in every_match(names, text, len(everyone), among) if m.precision >= 0.9]
             assert names.match(text, limit=4, among=among, min_precision=0.9) == every[:4]
 
 
@@ -137,16 +139,19 @@ def test_knows_any_agrees_with_match(dense_brain):
 
 def test_the_same_words_in_another_order_match_the_same(dense_brain):
     names = dense_brain.understanding.names
-    assert names.match("Fachkräfteallianz Landkreis Harz") == names.match("Harz Landkreis Fachkräfteallianz")
+    names.clear_caches()
+    first = names.match("Fachkräfteallianz Landkreis Harz")
+    names.clear_caches()  # computed afresh, not the memo of the first
+    assert names.match("Harz Landkreis Fachkräfteallianz") == first == every_match(names, "Harz Landkreis Fachkräfteallianz", 5)
 
 
-def every_match(names, text: str, limit: int):
-    """The long way: score every network that shares a (similar) word with ``text``."""
+def every_match(names, text: str, limit: int, among=None):
+    """The long way: score every network (of ``among``) that shares a (similar) word with ``text``."""
     qwords = sorted(names.query_words(text))
     similar = [names._similar_words(w) for w in qwords]
     words = {w for sims in similar for w in sims if w in names.index}
     scored = [names._score(nid, qwords, similar, frozenset()) for nid, mine in names.network_words.items()
-              if not mine.isdisjoint(words)]
+              if not mine.isdisjoint(words) and (among is None or nid in among)]
     return sorted(scored, key=lambda m: (-m.score, m.name, m.network_id))[:limit]
 
 
@@ -159,3 +164,63 @@ def test_name_matching_by_bound_equals_scoring_every_network(dense_brain, text):
     names.clear_caches()
     for limit in (1, 5, 12):
         assert names.match(text, limit=limit) == every_match(names, text, limit)
+
+
+def test_nearest_among_a_few_networks_measures_only_theirs(store, monkeypatch):
+    lat, lon = 50.93, 11.59  # Jena
+    few = {nid for nid, _km, _town in store.nearest(52.5, 13.4, limit=3)}  # three networks near Berlin
+    everything = store.nearest(lat, lon)
+    scans = []
+    real = store._cells_near
+    monkeypatch.setattr(store, "_cells_near", lambda *args: scans.append(args) or real(*args))
+    assert store.nearest(lat, lon, limit=5, among=few) == [x for x in everything if x[0] in few]
+    assert store.nearest(lat, lon, limit=5, among=set()) == []
+    assert store.nearest(lat, lon, max_km=100, among=few) == []
+    assert not scans, "a few networks are measured directly, not by scanning the grid"
+
+
+@pytest.mark.parametrize("text", ["Teilzeitausbildung in Jena", "Teilzeitausbildung nahe 80331"])
+def test_a_rare_topic_near_a_place_lists_its_nearest_networks(dense_brain, text):
+    answer = dense_brain.ask(text)
+    assert answer.intent == "topic"
+    topic = dense_brain.catalog.topic_by_code[answer.topic]
+    ids = dense_brain.answerer._topic_ids(topic, None)
+    places = dense_brain.store.distances(ids, answer.region.lat, answer.region.lon)  # the long way
+    nearest = sorted(places, key=lambda nid: places[nid][0])
+    shown = [n["id"] for n in to_json(answer)["networks"]]
+    assert len(ids) < 60 and shown == nearest[:len(shown)] and len(shown) == min(len(places), 5)
+
+
+def test_more_of_a_long_list_is_ranked_without_ranking_all(dense_brain, monkeypatch):
+    answer = dense_brain.ask("Nähe 37073")
+    assert answer.complete is not None and answer.total > 40
+    limits = []
+    real = dense_brain.store.nearest
+    monkeypatch.setattr(dense_brain.store, "nearest", lambda *a, **k: limits.append(k.get("limit")) or real(*a, **k))
+    head = answer.head(20)
+    assert len(head) == 20 and limits and None not in limits
+    monkeypatch.undo()
+    assert head == [n["id"] for n in to_json(dense_brain.ask("Nähe 37073"))["networks"][:20]]
+
+
+def _held_sets(function, seen=None) -> list[int]:
+    """Sizes of the sets a function keeps through its closure and defaults, nested functions included."""
+    seen = seen if seen is not None else set()
+    if function is None or id(function) in seen:
+        return []
+    seen.add(id(function))
+    found = []
+    values = [c.cell_contents for c in (function.__closure__ or ()) if c.cell_contents is not None]
+    values += list(function.__defaults__ or ())
+    for value in values:
+        if isinstance(value, (set, frozenset)):
+            found.append(len(value))
+        elif callable(value) and hasattr(value, "__closure__"):
+            found += _held_sets(value, seen)
+    return found
+
+
+def test_a_cached_topic_list_does_not_hold_the_topics_ids(dense_brain):
+    answer = dense_brain.ask("Pflege in Jena")
+    assert answer.intent == "topic" and answer.complete is not None
+    assert max(_held_sets(answer.complete) + _held_sets(answer.extend), default=0) < 50
