@@ -114,7 +114,8 @@ def to_telegram(answer: Answer) -> list[TelegramMessage]:
     rendered = answer.memo.get("telegram")
     if rendered is None:
         rendered = answer.memo["telegram"] = _to_telegram(answer)
-    return [replace(m, buttons=[list(row) for row in m.buttons]) for m in rendered]
+    return [replace(m, buttons=[list(row) for row in m.buttons], venue=dict(m.venue) if m.venue else None)
+            for m in rendered]
 
 
 def _to_telegram(answer: Answer) -> list[TelegramMessage]:

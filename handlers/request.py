@@ -25,7 +25,11 @@ API_REQUESTS_IN_FLIGHT = 8
 
 
 class PooledRequest(BaseRequest):
-    """``in_flight`` ``HTTPXRequest`` clients with one connection each; a request uses a free one."""
+    """``in_flight`` ``HTTPXRequest`` clients with one connection each; a request uses a free one.
+
+    ``kwargs`` go to every client (timeouts, proxy); the pool size and TLS context are set here. A
+    request waits for a free client as long as it takes (PTB's ``pool_timeout`` never fires).
+    """
 
     __slots__ = ("_clients", "_free")
 

@@ -42,7 +42,9 @@ class SerialisedKeyboard(InlineKeyboardMarkup):
 
     PTB serialises reply markup on every request, button object by button object; the same keyboards
     go out again and again (cached answers, paging, the help menu), so :func:`inline_keyboard` keeps
-    them and each keeps its dict. PTB only reads the dict (``json.dumps``), nobody changes it.
+    them and each keeps its dict. PTB only reads the dict (``json.dumps``), nobody may change it.
+    It equals a plain ``InlineKeyboardMarkup`` with the same buttons but hashes differently (PTB
+    hashes the class); nothing here hashes keyboards.
     """
 
     __slots__ = ("_as_dict",)
