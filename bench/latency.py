@@ -195,6 +195,7 @@ def measure(brain: Brain, items: list[Item], samples: int = 200, budget_s: float
     store-level caches built once per database (ordered id lists, the point grid) stay warm, as in a
     running bot."""
     clear = (lambda: None) if cached else uncached(brain)
+    getattr(brain, "warm_up", lambda: None)()  # as the bot does after start: the point grid is loaded
     by_cat: dict[str, list[Item]] = {}
     for item in items:
         by_cat.setdefault(item.category, []).append(item)

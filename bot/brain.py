@@ -93,6 +93,12 @@ class Brain:
             old.close()
             return self.store.counts()
 
+    def warm_up(self) -> None:
+        """Load what the first questions of a kind would otherwise load (see ``Store.warm_up``); the bot
+        runs it in a worker thread after start. Only the store's lock is held, so questions that do not
+        need the store are answered meanwhile."""
+        self.store.warm_up()
+
     def clear_caches(self) -> None:
         """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""
         with self._lock:

@@ -436,6 +436,11 @@ class Store:
         return [r[0] for r in self.conn.execute(sql, params)]
 
     # -- distances --------------------------------------------------------------------------------
+    @_locked
+    def warm_up(self) -> None:
+        """Build now what the first place question would build (the point grid: ~0.3-0.6 s at 100k)."""
+        self._load_points()
+
     def _load_points(self) -> None:
         """Every network point in memory, in a grid of GRID_DEG cells (built on first use: ~0.2 s at 100k).
 

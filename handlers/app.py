@@ -37,7 +37,11 @@ FLOOD_RETRIES = 3  # AIORateLimiter waits out a 429 "retry after" this often bef
 
 
 async def post_init(application: Application) -> None:
-    """Publish the command menu: German by default, English for English-language clients."""
+    """Warm the brain up in the background (the first place question would otherwise wait for the point
+    grid) and publish the command menu: German by default, English for English-language clients."""
+    # a plain task (post_init runs before the application counts as running); bot_data keeps it referenced
+    application.bot_data["warm_up"] = asyncio.create_task(asyncio.to_thread(application.bot_data[BRAIN].warm_up),
+                                                          name="warm-up")
     try:
         await application.bot.set_my_commands(commands.menu("de"))
         await application.bot.set_my_commands(commands.menu("en"), language_code="en")

@@ -197,3 +197,21 @@ def test_keyboards_are_built_and_serialised_once_and_serialise_like_ptb():
     other = inline_keyboard([[Button("Weiter ▶", "s:TH:3")]])
     assert other is not first and other.to_dict()["inline_keyboard"][0][0]["callback_data"] == "s:TH:3"
     assert inline_keyboard([]) is None and inline_keyboard([[Button("leer")]]) is None
+
+
+# -- warming up after start ---------------------------------------------------------------------------------
+async def test_after_start_the_point_grid_is_loaded_in_the_background(settings, fresh_brain):
+    from handlers.app import build_application, post_init
+    from test_handlers import BotApiCore, RecordingRequest
+
+    core = BotApiCore()
+    app = build_application(settings, fresh_brain, request=RecordingRequest(core))
+    await app.initialize()
+    try:
+        assert fresh_brain.store._grid_cells is None  # nothing loaded by building the app
+        await post_init(app)
+        await asyncio.wait_for(asyncio.gather(*(t for t in asyncio.all_tasks() if t.get_name() == "warm-up")), 10)
+        assert fresh_brain.store._grid_cells is not None
+        assert [c.method for c in core.calls].count("setMyCommands") == 2
+    finally:
+        await app.shutdown()
