@@ -82,6 +82,13 @@ def run_build(sizes: list[int], seed: int, rebuild: bool, log) -> dict:
     return out
 
 
+def summarise(results: dict) -> dict:
+    """Per category p50/p99 (with the raw timings), and over all categories (each weighing the same)."""
+    per = {cat: {**r.summary(), "times": r.times} for cat, r in results.items()}
+    return {"categories": per, "all_p50": weighted_p(per, 50), "all_p99": weighted_p(per, 99),
+            "worst_p99": max((c["p99"] for c in per.values()), default=math.nan)}
+
+
 def run_latency(sizes: list[int], dbs: dict, args, log) -> dict:
     from bot.brain import Brain
 
@@ -98,23 +105,18 @@ def run_latency(sizes: list[int], dbs: dict, args, log) -> dict:
         items = labelled + generated_questions(db, random.Random(args.seed), per_category=15 if args.quick else 40)
         results = measure(brain, items, samples=40 if args.quick else 200, budget_s=1.5 if args.quick else 5.0,
                           log=log)
-        per = {cat: {**r.summary(), "times": r.times} for cat, r in results.items()}
+        timed = summarise(results)
+        per = timed["categories"]
         log(f"  JSON face (every match listed) at {label(size, args.bundled)} …")
         as_json = measure(brain, items, samples=20 if args.quick else 60, budget_s=0.8 if args.quick else 2.0,
                           log=log, render=to_json)
-        json_per = {cat: {**r.summary(), "times": r.times} for cat, r in as_json.items()}
         first: dict[str, list] = {}
         for item in items:
             group = first.setdefault(item.category, [])
             if len(group) < (2 if args.quick else 4):
                 group.append(item)
         split = stage_split(brain, [i for group in first.values() for i in group])
-        entry = {"categories": per, "split": split,
-                 "all_p50": weighted_p(per, 50), "all_p99": weighted_p(per, 99),
-                 "worst_p99": max((c["p99"] for c in per.values()), default=math.nan),
-                 "json": {"categories": json_per, "all_p50": weighted_p(json_per, 50),
-                          "all_p99": weighted_p(json_per, 99),
-                          "worst_p99": max((c["p99"] for c in json_per.values()), default=math.nan)}}
+        entry = {**timed, "split": split, "json": summarise(as_json)}
         if size == max(sizes) and not args.no_profile:
             slow = sorted(per, key=lambda c: -per[c]["p50"])[:6]
             log(f"  profiling {', '.join(slow)} at {label(size, args.bundled)} …")
@@ -185,28 +187,11 @@ def report(res: dict, bundled: int) -> str:
                     cats.append(c)
         cats.sort(key=lambda c: (c.startswith("lab:"), c))
         headers = ["category"] + [f"{lab[s]} p50 / p99 ms" for s in lat]
-        rows = []
-        for c in cats:
-            row = [c]
-            for s, v in lat.items():
-                r = v["categories"].get(c)
-                row.append(f"{fmt_ms(r['p50'])} / {fmt_ms(r['p99'])} (n={r['n']})" if r else "–")
-            rows.append(row)
-        rows.append(["**all (each category equal)**"] + [f"{fmt_ms(v['all_p50'])} / {fmt_ms(v['all_p99'])}" for v in lat.values()])
+        rows = latency_rows(list(lat.values()), cats)
         rows.append(["**worst category p99**"] + [fmt_ms(v["worst_p99"]) for v in lat.values()])
         lines += ["", "## Answer latency: Brain.ask + to_telegram (p50 / p99, ms)", "", table(headers, rows)]
-        json_rows = []
-        for c in cats:
-            row = [c]
-            for s, v in lat.items():
-                r = (v.get("json") or {}).get("categories", {}).get(c)
-                row.append(f"{fmt_ms(r['p50'])} / {fmt_ms(r['p99'])} (n={r['n']})" if r else "–")
-            json_rows.append(row)
-        json_rows.append(["**all (each category equal)**"] + [
-            f"{fmt_ms(v['json']['all_p50'])} / {fmt_ms(v['json']['all_p99'])}" if v.get("json") else "–"
-            for v in lat.values()])
         lines += ["", "## JSON face: Brain.ask + to_json, every match listed (p50 / p99, ms)", "",
-                  table(headers, json_rows)]
+                  table(headers, latency_rows([v.get("json") for v in lat.values()], cats))]
         if len(lat) >= 2:
             ss = list(lat)
             a, b = ss[-2], ss[-1]
@@ -279,6 +264,20 @@ def report(res: dict, bundled: int) -> str:
     if goals:
         lines += ["", "## Goals", "", table(["goal", "target", "measured", "ratio to goal", "met"], goals)]
     return "\n".join(lines)
+
+
+def latency_rows(timed: list[dict | None], cats: list[str]) -> list[list[str]]:
+    """One row per category, one column per size ("p50 / p99 (n=…)"), and the all-categories row."""
+    rows = []
+    for c in cats:
+        row = [c]
+        for v in timed:
+            r = (v or {}).get("categories", {}).get(c)
+            row.append(f"{fmt_ms(r['p50'])} / {fmt_ms(r['p99'])} (n={r['n']})" if r else "–")
+        rows.append(row)
+    rows.append(["**all (each category equal)**"] + [
+        f"{fmt_ms(v['all_p50'])} / {fmt_ms(v['all_p99'])}" if v else "–" for v in timed])
+    return rows
 
 
 def goal_rows(res: dict, bundled: int) -> list[list]:
