@@ -441,14 +441,11 @@ def _after_kill(tmp_path: Path, db: Path, path: Path, before: dict, imported_ids
     assert imported_ids <= network_ids(db, origin="import")
 
 
-def test_sigkill_inside_the_import_transaction_leaves_db_unchanged(tmp_path, db_copy):
-    """Deterministic: a driver pauses the real import after 4 batches (2,000 rows written), then SIGKILL."""
-    recs = records(3000, prefix="rel-kill", profile_words=400)  # ~9 MB of profiles: pages spill to the file
-    path = write_json(tmp_path / "big.json", recs)
-    before = table_contents(db_copy)
-    before_bytes = file_hash(db_copy)
+def _kill_paused_import(tmp_path, db_copy, path, rows: int):
+    """``db import path`` in a driver that pauses after ``rows`` rows (inside the transaction), then
+    SIGKILL; returns the marker file, which holds how many rows were written."""
     marker = tmp_path / "paused"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(marker), "1500", "db", "import", str(path)],
+    proc = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(marker), str(rows), "db", "import", str(path)],
                             cwd=tmp_path, env=cli_env(db_copy, tmp_path), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
@@ -459,6 +456,16 @@ def test_sigkill_inside_the_import_transaction_leaves_db_unchanged(tmp_path, db_
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    return marker
+
+
+def test_sigkill_inside_the_import_transaction_leaves_db_unchanged(tmp_path, db_copy):
+    """Deterministic: a driver pauses the real import after 4 batches (2,000 rows written), then SIGKILL."""
+    recs = records(3000, prefix="rel-kill", profile_words=400)  # ~9 MB of profiles: pages spill to the file
+    path = write_json(tmp_path / "big.json", recs)
+    before = table_contents(db_copy)
+    before_bytes = file_hash(db_copy)
+    marker = _kill_paused_import(tmp_path, db_copy, path, rows=1500)
     state = _kill_report(db_copy)
     assert state["journal"], "killed inside the transaction: a hot journal must be left behind"
     print(f"\nSIGKILL after {marker.read_text()} of {len(recs)} rows written in the transaction: "
@@ -494,16 +501,7 @@ def test_killed_import_then_rebuild_keeps_earlier_imports(tmp_path, db_copy):
     assert cli(tmp_path, db_copy, "db", "import", str(write_json(tmp_path / "earlier.json", earlier))).returncode == 0
     recs = records(2000, prefix="rel-killed", profile_words=200)
     path = write_json(tmp_path / "big.json", recs)
-    marker = tmp_path / "paused"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(marker), "500", "db", "import", str(path)],
-                            cwd=tmp_path, env=cli_env(db_copy, tmp_path), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    _kill_paused_import(tmp_path, db_copy, path, rows=500)
     assert _kill_report(db_copy)["journal"]
     build = cli(tmp_path, db_copy, "db", "build", "--force")
     assert build.returncode == 0, build.stderr
