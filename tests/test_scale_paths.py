@@ -159,7 +159,11 @@ def every_match(names, text: str, limit: int, among=None):
     "Bündnis für Fachkräfte", "Fachkräfteallianz Landkreis Nord", "Netzwerk Pflege Göttingen",
     "Fachkraefteforum Sued", "Bündnis Fachkräftesicherung im Landkreis", "Netzwerk Schule Wirtschaft Mitte",
     "Welcome Center Plus", "Allianz", "Fachkräfteinitiative West 12", "Netzwerk Familie und Beruf"])
-def test_name_matching_by_bound_equals_scoring_every_network(dense_brain, text):
+@pytest.mark.parametrize("sort_members", [4096, 64])  # 64: large groups go through the posting-list scan
+def test_name_matching_by_bound_equals_scoring_every_network(dense_brain, text, sort_members, monkeypatch):
+    import bot.names
+
+    monkeypatch.setattr(bot.names, "SORT_MEMBERS", sort_members)
     names = dense_brain.understanding.names
     names.clear_caches()
     for limit in (1, 5, 12):
