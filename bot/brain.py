@@ -31,7 +31,7 @@ from . import actions
 from .answer import Answerer
 from .catalog import Catalog
 from .gazetteer import Gazetteer
-from .models import Answer, Query
+from .models import Answer, Caller, Query
 from .names import NameMatcher
 from .settings import Settings
 from .store import Store
@@ -146,7 +146,7 @@ class Brain:
             return None  # long texts are rare and would only take memory
         return (kind, text)
 
-    def cached(self, kind: str, *args) -> Answer | None:
+    def cached(self, kind: str, *args, caller: Caller | None = None) -> Answer | None:
         """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
 
         Never answers anything itself and never waits for the brain, so it is cheap enough to call on
@@ -203,10 +203,10 @@ class Brain:
                 _key, (_answer, dropped) = self._cache.popitem(last=False)
                 self._cached_ids -= dropped
 
-    def ask(self, text: str) -> Answer:
+    def ask(self, text: str, caller: Caller | None = None) -> Answer:
         return self._cached(self._key("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
 
-    def act(self, action: str, count: bool = True) -> Answer:
+    def act(self, action: str, count: bool = True, caller: Caller | None = None) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
 
         def make() -> Answer:
@@ -217,7 +217,7 @@ class Brain:
 
         return self._cached(self._key("act", action), count, make)
 
-    def locate(self, lat: float, lon: float) -> Answer:
+    def locate(self, lat: float, lon: float, caller: Caller | None = None) -> Answer:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
         return self._cached(self._key("locate", lat, lon), True,

@@ -44,6 +44,21 @@ class Choice:
         return data
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, as far as the brain needs to know: a conversation key for follow-ups and flows
+    (Telegram: the chat id; in groups the chat id plus the user), the user for what is kept per user
+    (reports, home place), and the language the face suggests (Telegram's ``language_code``).
+
+    The faces build it; the brain never sees a Telegram object. ``None`` fields mean "unknown": a
+    caller without a conversation gets stateless answers, as ``netzwerkbot ask`` always did.
+    """
+
+    conversation: str | None = None
+    user: str | None = None
+    lang: str | None = None
+
+
 @dataclass
 class Query:
     intent: str

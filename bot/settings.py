@@ -30,6 +30,12 @@ def default_db_path() -> Path:
     return Path(base) / "netzwerkbot" / "netzwerkbot.sqlite"
 
 
+def default_user_db_path(db_path: Path) -> Path:
+    """The user-data database sits beside the network database, in a file of its own: the network
+    database is rebuilt from data/ at will, what users told the bot must never go with it."""
+    return db_path.with_name("netzwerkbot-users.sqlite")
+
+
 def default_data_dir() -> Path:
     return PROJECT_ROOT / "data"
 
@@ -40,6 +46,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str | None = None
     db_path: Path = field(default_factory=default_db_path)
+    user_db_path: Path | None = None  # None: beside db_path (see ``users_db``)
     data_dir: Path = field(default_factory=default_data_dir)
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
@@ -49,6 +56,11 @@ class Settings:
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     user_rate_limit: int = 20  # messages per user per minute before a friendly notice
+
+    @property
+    def users_db(self) -> Path:
+        """The user-data database (``NETZWERKBOT_USERDB``; default: beside the network database)."""
+        return self.user_db_path or default_user_db_path(self.db_path)
 
     @property
     def webhook_enabled(self) -> bool:
@@ -128,12 +140,14 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: str | os.PathL
         raise SettingsError("WEBHOOK_SECRET darf nur A-Z, a-z, 0-9, _ und - enthalten (1-256 Zeichen).")
 
     db = get("NETZWERKBOT_DB")
+    user_db = get("NETZWERKBOT_USERDB")
     data_dir = get("NETZWERKBOT_DATA_DIR")
     return Settings(
         token=token,
         base_url=base_url,
         base_file_url=get("TELEGRAM_BASE_FILE_URL"),
         db_path=Path(db).expanduser() if db else default_db_path(),
+        user_db_path=Path(user_db).expanduser() if user_db else None,
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
         admins=frozenset(admins),
         log_level=log_level,

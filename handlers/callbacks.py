@@ -22,7 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.render import to_telegram
 
-from .common import Context, ask_brain, count, rate_ok
+from .common import Context, ask_brain, caller_of, count, rate_ok
 from .send import NO_PREVIEW, Target, _with_retry, inline_keyboard, is_not_modified, send_messages
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ async def on_callback(update: Update, context: Context) -> None:
         return
     await query.answer()
     count(context, "callback")
-    answer = await ask_brain(context, "act", query.data or "")
+    answer = await ask_brain(context, "act", query.data or "", caller=caller_of(update))
     messages = to_telegram(answer)
     origin = query.message  # None for messages sent via inline mode; "inaccessible" when very old
     target = None

@@ -18,7 +18,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.understand import COMMAND_ALIASES
 
-from .common import Context, ask_brain, count, rate_ok
+from .common import Context, ask_brain, caller_of, count, rate_ok
 from .send import reply
 
 # The menu Telegram shows after "/": German by default, English for English-language clients.
@@ -61,7 +61,8 @@ async def on_command(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "command")
-    await reply(update, context, await ask_brain(context, "ask", update.effective_message.text))
+    answer = await ask_brain(context, "ask", update.effective_message.text, caller=caller_of(update))
+    await reply(update, context, answer)
 
 
 def _addressed_to_me(text: str, username: str | None) -> bool:

@@ -7,6 +7,7 @@ can build an Application with any brain and inspect the counters without globals
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 
@@ -14,7 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.brain import Brain
-from bot.models import Answer
+from bot.models import Answer, Caller
 from bot.settings import Settings
 
 from .ratelimit import NOTICE, RateLimiter
@@ -34,15 +35,29 @@ def brain_of(context: Context) -> Brain:
     return context.application.bot_data[BRAIN]
 
 
-async def ask_brain(context: Context, kind: str, *args) -> Answer:
+def caller_of(update: Update) -> Caller:
+    """Who asks, for the brain: the conversation is the chat (in groups, the chat and the user, so two
+    people asking at once do not answer each other's follow-ups), the user id for what is kept per user,
+    and the client's language."""
+    chat, user = update.effective_chat, update.effective_user
+    conversation = None
+    if chat is not None:
+        conversation = f"c{chat.id}" if chat.type == "private" or user is None else f"c{chat.id}:u{user.id}"
+    elif user is not None:  # inline queries have no chat
+        conversation = f"u{user.id}"
+    return Caller(conversation=conversation, user=str(user.id) if user else None,
+                  lang=(user.language_code or None) if user else None)
+
+
+async def ask_brain(context: Context, kind: str, *args, caller: Caller | None = None) -> Answer:
     """``brain.<kind>(*args)`` (``ask``, ``act`` or ``locate``): a cached answer straight from the event
     loop, anything else in a worker thread, so a slow answer never stalls the loop (other updates,
     getUpdates). Most traffic repeats (/start, buttons, paging), and for a cache hit the thread hop
     cost more than the answer."""
     brain = brain_of(context)
-    answer = brain.cached(kind, *args)
+    answer = brain.cached(kind, *args, caller=caller)
     if answer is None:
-        answer = await asyncio.to_thread(getattr(brain, kind), *args)
+        answer = await asyncio.to_thread(functools.partial(getattr(brain, kind), *args, caller=caller))
     return answer
 
 

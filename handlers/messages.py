@@ -14,7 +14,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from .common import Context, ask_brain, count, rate_ok
+from .common import Context, ask_brain, caller_of, count, rate_ok
 from .send import reply
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -60,7 +60,7 @@ async def on_text(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "text")
-    await reply(update, context, await ask_brain(context, "ask", text))
+    await reply(update, context, await ask_brain(context, "ask", text, caller=caller_of(update)))
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -73,7 +73,8 @@ async def on_location(update: Update, context: Context) -> None:
         return
     count(context, "location")
     location = message.location
-    await reply(update, context, await ask_brain(context, "locate", location.latitude, location.longitude))
+    await reply(update, context, await ask_brain(context, "locate", location.latitude, location.longitude,
+                                                  caller=caller_of(update)))
 
 
 def handlers() -> list[BaseHandler]:

@@ -294,7 +294,7 @@ async def test_a_long_callback_answer_edits_the_first_chunk_and_sends_the_rest(h
     for n in range(40):
         long.add(f"Absatz {n}: " + "x" * 200)
     long.buttons = [[Button("Weiter ▶", "s:SN:2")]]
-    harness.replace_brain(monkeypatch, "act", lambda data: long)
+    harness.replace_brain(monkeypatch, "act", lambda data, **_: long)
     sent = only(await harness.text("/start"), "sendMessage").result
     calls = await harness.send(harness.users.callback("s:SN:1", sent))
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText", "sendMessage", "sendMessage"]
@@ -480,7 +480,7 @@ def test_rate_limiter_window_slides():
 async def test_error_handler_apologises_and_does_not_log_the_text(harness, monkeypatch, caplog):
     secret = "Geheimtext Musterfirma 12345"
 
-    def broken(text):
+    def broken(text, **_):
         raise RuntimeError(f"kaputt bei {text}")
 
     harness.replace_brain(monkeypatch, "ask", broken)
@@ -495,7 +495,7 @@ async def test_error_handler_apologises_and_does_not_log_the_text(harness, monke
 
 
 async def test_error_in_callback_apologises_in_the_chat(harness, monkeypatch):
-    harness.replace_brain(monkeypatch, "act", lambda data: 1 / 0)
+    harness.replace_brain(monkeypatch, "act", lambda data, **_: 1 / 0)
     calls = await harness.send(harness.users.callback("h", {"message_id": 5, "date": 1,
                                                             "chat": {"id": USER, "type": "private"}}))
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
