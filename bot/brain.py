@@ -35,7 +35,7 @@ from .models import Answer, Caller, Query
 from .names import NameMatcher
 from .settings import Settings
 from .store import Store
-from .understand import Understanding
+from .understanding import Understanding
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot.understand import COMMAND_ALIASES
+from bot.understanding import COMMAND_ALIASES
 
 from .common import Context, ask_brain, caller_of, count, rate_ok
 from .send import reply
