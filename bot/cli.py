@@ -3,6 +3,7 @@
     netzwerkbot                  the bot on Telegram if TELEGRAM_BOT_TOKEN is set, else the console
     netzwerkbot run              the Telegram bot (polling, or webhook when WEBHOOK_URL is set)
     netzwerkbot ask "…"          one answer as text;  --json for the JSON schema;  "-" reads stdin lines
+                                 (--dialog: the lines are turns of one conversation, "" starts a new one)
     netzwerkbot chat             interactive console; buttons become numbered choices
     netzwerkbot db build|import|export|check|stats
     netzwerkbot bench            run the benchmarks
@@ -48,12 +49,22 @@ def _print(text: str) -> None:
 def cmd_ask(settings: Settings, args) -> int:
     from .render import to_json, to_text
 
+    from .models import Caller
+
     brain = _brain(settings)
     questions = [" ".join(args.text)] if args.text != ["-"] else None
+    if args.dialog and questions is not None:
+        raise CliError('--dialog liest die Gesprächszüge von stdin: netzwerkbot ask --json --dialog -')
     if questions is None:
+        # --dialog: every line is one turn of one conversation; an empty line starts a new one
+        conversation = 1
         for line in sys.stdin:
             line = line.rstrip("\n")
-            answer = brain.ask(line)
+            if args.dialog and not line.strip():
+                conversation += 1
+                continue
+            caller = Caller(conversation=f"dialog-{conversation}") if args.dialog else None
+            answer = brain.ask(line, caller=caller)
             _print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer) + "\n")
         return 0
     answer = brain.ask(questions[0])
@@ -65,7 +76,10 @@ def cmd_ask(settings: Settings, args) -> int:
 def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
     from .render import button_list, to_text
 
+    from .models import Caller
+
     brain = _brain(settings)
+    caller = Caller(conversation="console")  # one conversation: follow-ups work as in a Telegram chat
     if demo_if_not_tty and not sys.stdin.isatty():
         _print("Kein TELEGRAM_BOT_TOKEN gesetzt – Konsolen-Demo mit den mitgelieferten Daten.\n")
         for question in DEMO_QUESTIONS:
@@ -91,16 +105,16 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
             if chosen.url:
                 _print(f"Link: {chosen.url}")
                 continue
-            answer = brain.act(chosen.action or "")
+            answer = brain.act(chosen.action or "", caller=caller)
         elif line.lower().startswith("standort"):
             try:
                 lat, lon = (float(x.replace(",", ".")) for x in line.split()[1:3])
             except ValueError:
                 _print("Format: standort 51.54 9.94")
                 continue
-            answer = brain.locate(lat, lon)
+            answer = brain.locate(lat, lon, caller=caller)
         else:
-            answer = brain.ask(line)
+            answer = brain.ask(line, caller=caller)
         _print(to_text(answer))
 
 
@@ -214,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="eine Frage beantworten")
     ask.add_argument("--json", action="store_true", help="Antwort als JSON (Schema im README)")
     ask.add_argument("--compact", action="store_true", help="JSON in einer Zeile")
+    ask.add_argument("--dialog", action="store_true",
+                     help='mit "-": jede Zeile ist ein Zug eines Gesprächs (Rückfragen wie „Kontakt dazu“ beziehen '
+                          'sich auf die Zeile davor); eine leere Zeile beginnt ein neues Gespräch')
     ask.add_argument("text", nargs="+", help='die Frage, oder "-" für eine Frage je Zeile von stdin')
     sub.add_parser("chat", help="interaktive Konsole")
     db = sub.add_parser("db", help="Datenbank pflegen")

@@ -23,7 +23,9 @@ Close calls become ``clarify`` with choices instead of a guess. A few rules keep
 
 The parts, one module each: ``lexicon`` (the words), ``signals`` (what a message names), ``places``,
 ``topics`` and ``networks`` (finding and deciding each kind of thing), ``regions`` (a place as a query),
-``rules`` (the decision for free text) and ``commands`` (slash commands). ``Understanding`` joins them.
+``rules`` (the decision for free text), ``parts`` (questions with two parts), ``followup`` (completing
+a message from the conversation's last turn) and ``commands`` (slash commands). ``Understanding`` joins
+them: commands first; then a follow-up if the message refers to the last turn; else the standalone rules.
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ from ..names import NameMatcher
 from ..store import Store
 from ..textnorm import clean
 from .commands import CommandsMixin
+from .followup import FollowUpMixin
 from .lexicon import COMMAND, COMMAND_ALIASES, MAX_CHARS
 from .networks import NetworksMixin
+from .parts import PartsMixin
 from .places import PlacesMixin
 from .regions import RegionsMixin
 from .rules import RulesMixin
@@ -46,7 +50,8 @@ from .topics import TopicsMixin
 __all__ = ["COMMAND_ALIASES", "MAX_CHARS", "Signals", "Span", "Understanding", "typo_close"]
 
 
-class Understanding(CommandsMixin, RulesMixin, RegionsMixin, NetworksMixin, TopicsMixin, PlacesMixin, SignalsMixin):
+class Understanding(CommandsMixin, FollowUpMixin, RulesMixin, PartsMixin, RegionsMixin, NetworksMixin, TopicsMixin,
+                    PlacesMixin, SignalsMixin):
     """Text -> :class:`Query`. One object per open store; its tables are built once in ``__init__``."""
 
     def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog, names: NameMatcher):
@@ -60,7 +65,9 @@ class Understanding(CommandsMixin, RulesMixin, RegionsMixin, NetworksMixin, Topi
         self._init_signals()
 
     # -- entry points ------------------------------------------------------------------------------
-    def understand(self, text: str) -> Query:
+    def understand(self, text: str, state=None) -> Query:
+        """``text`` as a query; ``state`` (a :class:`bot.conversation.State`) is the conversation's last
+        turn, which a follow-up ("und in Thüringen?") is completed from."""
         text = clean(text)
         notes = []
         if len(text) > MAX_CHARS:
@@ -69,7 +76,11 @@ class Understanding(CommandsMixin, RulesMixin, RegionsMixin, NetworksMixin, Topi
         if not text:
             return Query(intent="help", text=text, info="empty", notes=notes)
         match = COMMAND.match(text)
-        query = self._command(match.group(1), (match.group(2) or "").strip(), text) if match else self._free(text)
+        if match:
+            query = self._command(match.group(1), (match.group(2) or "").strip(), text)
+        else:
+            sig = self.analyse(text)
+            query = self._follow_up(text, sig, state) or self._free(text, sig)
         query.notes = notes + query.notes
         return query
 

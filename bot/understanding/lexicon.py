@@ -24,7 +24,7 @@ HELP_PHRASES = ("was kannst du", "wie funktioniert", "was kann der bot", "was ma
                 "how do i use")
 AWARD_WORDS = {"award", "awards", "preis", "preise", "preistraeger", "preistraegerin", "preistraegerinnen",
                "ausgezeichnet", "auszeichnung", "auszeichnungen", "gewonnen", "gewinner", "gewinnerin", "sieger",
-               "praemiert", "winner", "winners", "won", "awarded", "prize", "innovationstag", "preisverleihung",
+               "praemiert", "winner", "winners", "won", "win", "wins", "awarded", "prize", "innovationstag", "preisverleihung",
                "innovativ", "innovative", "innovatives", "innovativste", "innovativsten", "fachkraeftepreis",
                "fachkraeftepreises", "wettbewerb", "wettbewerbs", "preisverleihungen", "preisgekroent",
                "preisgekroente", "preisjahr", "preisjahre", "preisjahren", "jury"}
@@ -61,6 +61,8 @@ NOT_INTENT_TYPOS = frozenset({"gewinnen", "gewinnung", "gewinnt", "gewinne", "ko
 # English names of German cities that people write in English
 EXONYMS = {"munich": "muenchen", "cologne": "koeln", "nuremberg": "nuernberg", "hanover": "hannover",
            "brunswick": "braunschweig", "dusseldorf": "duesseldorf", "dusseldorff": "duesseldorf"}
+# words that join two parts of one question ("Sachsen und Thüringen", "2013 oder 2014", "saarland, rlp")
+CONJUNCTIONS = frozenset("und oder sowie bzw plus u and or".split())
 ARTICLES = frozenset("der die das den dem des ein eine einen einem einer the".split())
 LOCATIVES = frozenset("in im bei nahe naehe um von aus nach zu zum zur fuer ab rund umgebung umkreis near around "
                       "close to".split())

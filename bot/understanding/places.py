@@ -7,14 +7,16 @@ import re
 from ..gazetteer import Place
 from ..models import Region
 from ..placenames import short_name
-from ..textnorm import fold
+from ..textnorm import case_marks, fold
 from .lexicon import (
     ARTICLES,
     AWARD_WORDS,
+    CONJUNCTIONS,
     CONTACT_WORDS,
     DISTRICT_MARKERS,
     DISTRICT_WORD,
     HELP_WORDS,
+    LOCATIVES,
     NEARBY_WORDS,
     STOPWORDS,
 )
@@ -24,6 +26,10 @@ from .signals import Signals, Span, typo_close
 class PlacesMixin:
     def _init_places(self) -> None:
         catalog, gazetteer = self.catalog, self.gazetteer
+        words = catalog.data_dir / "common_place_words.txt"
+        self.common_words = frozenset(
+            line.strip() for line in (words.read_text(encoding="utf-8").splitlines() if words.exists() else [])
+            if line.strip() and not line.startswith("#"))
         self.state_aliases: dict[str, str] = {}
         self.state_codes_upper: dict[str, str] = {}
         for state in catalog.states:
@@ -153,6 +159,33 @@ class PlacesMixin:
                     sig.spans.append(Span(start, start + n, "town", places))
                     taken |= span_range
         sig.spans.sort(key=lambda s: s.start)
+        self._weigh_common_words(sig)
+
+    def _weigh_common_words(self, sig: Signals) -> None:
+        """A frequent word that is also a village ("kommen", "weil", "laufen", "essen") is a place only
+        with evidence: after "in", "bei", "aus" …; or nothing else in the message is a place (in a
+        question about Bayern, "kommen" is a verb; a town of Bayern named so would stay); and not a
+        lower-case word among capitalised ones ("…, wenn Azubis kommen?")."""
+        marks = case_marks(sig.text)
+        if len(marks) != len(sig.tokens):
+            marks = []
+        for span in list(sig.spans):
+            if span.kind != "town" or span.end - span.start != 1 or sig.tokens[span.start] not in self.common_words:
+                continue
+            before = sig.tokens[span.start - 1] if span.start else ""
+            if before in LOCATIVES or before in DISTRICT_MARKERS or before == "stadt":
+                continue
+            others = [s for s in sig.spans if s is not span]
+            joined = any(all(w in CONJUNCTIONS for w in sig.tokens[min(s.end, span.end):max(s.start, span.start)])
+                         for s in others)
+            named_states = {s.value for s in others if s.kind == "state"}
+            elsewhere = (others or sig.postcode) and not joined and not any(p.state in named_states
+                                                                            for p in span.value)
+            lower_among_capitals = bool(marks) and not marks[span.start] and any(
+                mark for index, mark in enumerate(marks) if index and index != span.start)
+            if elsewhere or lower_among_capitals:
+                sig.spans.remove(span)
+                sig.not_places.add(span.start)
 
     @staticmethod
     def _named(place: Place, key: str) -> bool:

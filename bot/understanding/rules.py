@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from ..models import Query
+from .followup import is_thanks
 from .lexicon import HELP_WORDS, LOCATIVES, NEARBY_WORDS, STOPWORDS, THANKS_WORDS
 from .signals import Signals
+
+# what people add to a thank-you ("danke dir, hat geholfen", "super, vielen Dank, schönes Wochenende")
+THANKS_SMALLTALK = frozenset("""danke dank dankeschoen dankesehr vielen thanks thank thx merci dir ihnen euch sehr
+    hat haben geholfen hilfreich weitergeholfen super toll prima klasse perfekt genial spitze cool nett lieb schoen
+    schoenen schoenes noch einen guten erfolg tag abend wochenende gruss gruesse lg vg mfg ok okay alles klar gut great nice helpful helped much a lot
+    lot so very it that was war echt wirklich jedenfalls erstmal erst mal tschuess ciao bye bis dann spaeter""".split())
 
 
 class RulesMixin:
@@ -28,12 +35,21 @@ class RulesMixin:
                 return False
         return bool(sig.spans)
 
-    def _free(self, text: str) -> Query:
-        sig = self.analyse(text)
+    def _free(self, text: str, sig: Signals | None = None) -> Query:
+        """The standalone reading of a message; further regions, years and topics it names are added."""
+        sig = sig or self.analyse(text)
+        query = self._decide_free(text, sig)
+        self._add_parts(query, sig)
+        return query
+
+    def _decide_free(self, text: str, sig: Signals) -> Query:
         content = [w for w in sig.tokens if w not in STOPWORDS]
         if sig.wants_help and self._only_greeting(sig) and not sig.postcode and sig.year is None:
             return Query(intent="help", text=text)
         if sig.tokens and all(w in THANKS_WORDS for w in sig.tokens) and not sig.tokens == ["alles"]:
+            return Query(intent="help", text=text, info="thanks")
+        if is_thanks(sig, bool(sig.postcode or sig.spans or sig.topic or sig.years)) \
+                and not [w for w in self._rest_words(sig) if w not in THANKS_SMALLTALK]:
             return Query(intent="help", text=text, info="thanks")
         matches = self.match_names(sig)
         network = self._decide_network(matches, sig)

@@ -63,10 +63,13 @@ class Signals:
     folded: str
     tokens: list[str]
     postcode: str | None = None
+    postcodes: list[str] = field(default_factory=list)  # every postcode, in the order typed
     year: int | None = None
+    years: list[int] = field(default_factory=list)  # every award-range year, in the order typed
     spans: list[Span] = field(default_factory=list)
     topic: str | None = None
     topic_tokens: set[int] = field(default_factory=set)
+    extra_topics: list[str] = field(default_factory=list)  # "Pflege und Logistik": the topics after the first
     wants_award: bool = False
     wants_contact: bool = False
     wants_nearby: bool = False
@@ -124,18 +127,18 @@ class SignalsMixin:
         sig.wants_nearby = bool(words & NEARBY_WORDS) or "in der naehe" in folded
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
         sig.wants_country = bool(words & COUNTRY_WORDS)
-        postcode = POSTCODE.search(text)
-        if postcode:
-            sig.postcode = postcode.group(1)
-        year = YEAR.search(text) or SHORT_YEAR.search(text)
-        if year:
-            value = int(year.group(1))
+        sig.postcodes = list(dict.fromkeys(m.group(1) for m in POSTCODE.finditer(text)))
+        sig.postcode = sig.postcodes[0] if sig.postcodes else None
+        for found in [*YEAR.finditer(text), *SHORT_YEAR.finditer(text)]:
+            value = int(found.group(1))
             value = value + 2000 if value < 100 else value
-            if FIRST_YEAR - 2 <= value <= LAST_YEAR + 5:
-                sig.year = value
+            if FIRST_YEAR - 2 <= value <= LAST_YEAR + 5 and value not in sig.years:
+                sig.years.append(value)
+        sig.year = sig.years[0] if sig.years else None
         self._find_landscapes(sig, multi_word_only=True)  # "Thüringer Wald" before the state adjective
         self._find_states(text, sig)
         self._find_landscapes(sig)
         self._find_places(sig)
         self._find_topic(sig)
+        self._find_more_topics(sig)
         return sig

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..textnorm import fold
-from .lexicon import STOPWORDS
+from .lexicon import CONJUNCTIONS, STOPWORDS
 from .signals import Signals, typo_close
 
 
@@ -69,6 +69,29 @@ class TopicsMixin:
                     sig.topic = code
                     sig.topic_tokens = {index}
                     return
+
+    def _find_more_topics(self, sig: Signals) -> None:
+        """Further topics joined to the first by "und"/"oder"/a comma ("Pflege und Logistik in Leipzig");
+        a second topic word without a conjunction narrows the first ("Ausbildung in der Pflege") and is
+        left to the first rule, as before."""
+        if not sig.topic:
+            return
+        taken = sig.used()
+        last = max(sig.topic_tokens)
+        for index in range(last + 1, len(sig.tokens)):
+            if index in taken:
+                break
+            token = sig.tokens[index]
+            if token in CONJUNCTIONS:
+                continue
+            rank = self._topic_rank(token)
+            if rank is None or not all(sig.tokens[k] in CONJUNCTIONS for k in range(last + 1, index)) \
+                    or index == last + 1 and not sig.text.count(","):
+                break
+            code = self.topic_words[rank][1]
+            if code != sig.topic and code not in sig.extra_topics:
+                sig.extra_topics.append(code)
+            last = index
 
     def _is_topic_word(self, word: str) -> bool:
         return self._topic_rank(word) is not None
