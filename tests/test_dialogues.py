@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_questions import evaluate, question_brain  # noqa: F401 - the session brain fixture
+from test_questions import evaluate
 
 CATEGORIES = {"contact", "place", "topic", "year", "narrow", "about", "paging", "pick", "thanks", "standalone",
               "no_context", "two_part"}
