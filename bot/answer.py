@@ -120,6 +120,7 @@ class Ranked:
     total: int
     complete: Callable[[], tuple[list[str], dict[str, float]]] | None = None  # every match
     extend: Callable[[int], tuple[list[str], dict[str, float]]] | None = None  # at least the first n
+    near_from: int | None = None  # where the networks around the place start (after those covering it)
 
 
 def _pages(total: int) -> int:
@@ -138,6 +139,8 @@ class Answerer:
         if query.notes:
             answer.paragraphs[:0] = [[i(note)] for note in query.notes]
         answer.reused = list(query.reused)
+        if query.active_only and answer.intent in ("region", "nearby", "topic", "contact") and answer.network_id is None:
+            answer.paragraphs.insert(1, [i("Nur aktive Netzwerke: beendete und aufgelöste sind ausgeblendet.")])
         if query.other_parts:
             # a part of the question this answer does not cover: say so, and offer it as a button
             answer.add(i("Ihre Frage nannte auch: " + ", ".join(c.label for c in query.other_parts)
@@ -212,6 +215,27 @@ class Answerer:
             answer.buttons.append(nav)
         return answer
 
+    def _by_activity(self, ids: list[str], query: Query, headers: dict[int, str] | None = None) -> list[str]:
+        """Networks that ended or dissolved last (they are marked in the list), or left out when only active
+        ones are asked for. A grouped list (``headers``) keeps its groups and is only filtered."""
+        ended = self.store.ended_ids()
+        if not ended or not any(nid in ended for nid in ids):
+            return ids
+        if headers is not None:
+            if not query.active_only:
+                return ids
+            kept, moved = [], {}
+            for index, nid in enumerate(ids):
+                if index in headers:
+                    moved[len(kept)] = headers[index]
+                if nid not in ended:
+                    kept.append(nid)
+            headers.clear()
+            headers.update(moved)
+            return kept
+        active = [nid for nid in ids if nid not in ended]
+        return active if query.active_only else active + [nid for nid in ids if nid in ended]
+
     def _resolve_region(self, region: Region | None) -> Region | None:
         """Fill in a region that came from a button (only its code is known)."""
         if region is None:
@@ -265,35 +289,51 @@ class Answerer:
         return Ranked([nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}, len(found))
 
     def _around(self, region: Region, page: int, before: list[str] = (), before_places: Places | None = None,
-                among: set[str] | None = None,
-                among_of: Callable[[], set[str]] | None = None) -> tuple[Ranked, int]:
+                among: set[str] | None = None, among_of: Callable[[], set[str]] | None = None,
+                active_only: bool = False) -> tuple[Ranked, int]:
         """``before`` (the networks covering the place, in order), then the networks within NEARBY_KM of
-        it (only those ``among``, if given), nearest first; and how many are around it.
+        it (only those ``among``, if given), nearest first; and how many are around it. Networks that
+        ended come last (marked by ``_list``), or not at all with ``active_only``.
 
         Counted, not ranked: only the head through page ``page`` is ranked (see ``Store.count_near``);
         more of it, or all, is ranked when asked for (inline results, the JSON face). ``among_of``
         makes ``among`` again then, so a cached answer does not hold a topic's thousands of ids.
         """
-        lat, lon, before = region.lat, region.lon, list(before)
-        exclude = set(before)
-        around = self.store.count_near(lat, lon, NEARBY_KM, exclude=exclude, among=among)
-        total = len(before) + around
+        lat, lon = region.lat, region.lon
+        ended = self.store.ended_ids()
+        active = [nid for nid in before if nid not in ended]
+        exclude = set(before) | ended
+        near = self.store.near_ids(lat, lon, NEARBY_KM, among=among)  # one scan of the grid, not ranked
+        around = len(near - exclude)
+        tail: list[str] = []
+        tail_places: Places = {}
+        if not active_only and ended:
+            # the few networks that ended, covering the place or within reach: last, nearest first
+            tail_places = self.store.distances([nid for nid in near & ended if nid not in before], lat, lon)
+            tail = [nid for nid in before if nid in ended] + sorted(tail_places, key=lambda n: (tail_places[n][0], n))
+        total = len(active) + around + len(tail)
 
         def first(count: int | None, among: set[str] | None) -> tuple[list[str], dict[str, float], Places]:
-            found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=count, exclude=exclude, among=among) \
+            # made again here, so a cached answer does not hold the ended networks' ids (thousands at 100k)
+            left_out = set(before) | self.store.ended_ids()
+            found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=count, exclude=left_out, among=among) \
                 if around and (count is None or count > 0) else []
             places = {nid: (km, town) for nid, km, town in found}
-            return before + [nid for nid, _km, _town in found], {nid: km for nid, km, _town in found}, places
+            ids = active + [nid for nid, _km, _town in found]
+            if count is None or len(found) >= around:  # the networks around are all there: the ended ones follow
+                ids += tail if count is None else tail[:max(0, count - len(found))]
+            return ids, {nid: km for nid, km, _town in found}, places
 
-        head, _distances, places = first((min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(before), among)
+        head, _distances, places = first((min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(active), among)
+        known = {**(before_places or {}), **tail_places, **places}
         if len(head) >= total:
-            return Ranked(head, {**(before_places or {}), **places}, total), around
+            return Ranked(head, known, total, near_from=len(active)), around
         if among_of is None:
             def among_of(kept=among):  # None (every network), or the caller's own small set
                 return kept
-        return Ranked(head, {**(before_places or {}), **places}, total,
+        return Ranked(head, known, total, near_from=len(active),
                       complete=lambda: first(None, among_of())[:2],
-                      extend=lambda count: first(count - len(before), among_of())[:2]), around
+                      extend=lambda count: first(count - len(active), among_of())[:2]), around
 
     def _region(self, query: Query) -> Answer:
         if query.extra_regions:
@@ -305,7 +345,7 @@ class Answerer:
         answer = Answer("region", region=region)
         open_action = actions.contact if query.intent == "contact" else actions.profile
         if region.kind == "country":
-            ids = self.store.all_ids()
+            ids = self._by_activity(self.store.all_ids(), query)
             title = [b(f"Alle Netzwerke in unserer Datenbank: {len(ids)}")]
             if query.count_only:
                 title = [t("Unsere Datenbank kennt "), b(str(len(ids))), t(" Netzwerke zur Fachkräftesicherung "
@@ -314,7 +354,7 @@ class Answerer:
             answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
             return answer
         if region.kind == "state":
-            ids = self.store.ids_in_state(region.name)
+            ids = self._by_activity(self.store.ids_in_state(region.name), query)
             where = _in_state(region.name)
             title = [b(f"Netzwerke {where}: {len(ids)}")]
             if query.count_only:
@@ -324,7 +364,10 @@ class Answerer:
             return self._list(answer, query, ids, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
                               open_action=open_action)
         inside, places = self._by_distance(self._inside(region), region)
-        listing, around = self._around(region, query.page, inside, places)
+        listing, around = self._around(region, query.page, inside, places, active_only=query.active_only)
+        if query.active_only:
+            inside = inside[:listing.near_from]
+        around = listing.total - len(inside)  # with the networks that ended, which come last
         label = self._region_label(region)
         title = [b(label)]
         if inside:
@@ -344,7 +387,7 @@ class Answerer:
                      t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
         return self._list(answer, query, listing, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
-                          near_from=len(inside) if inside else None, open_action=open_action)
+                          near_from=listing.near_from or None, open_action=open_action)
 
     # -- questions about two or more regions -------------------------------------------------------
     def _resolve_all(self, query: Query) -> list[Region] | None:
@@ -401,6 +444,7 @@ class Answerer:
         contact = query.intent == "contact"
         answer = Answer("contact" if contact else "region", region=regions[0], extra_regions=regions[1:])
         ids, places, headers = self._place_groups(regions)
+        ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
         where = self._where_all(regions)
         title = [b(f"Netzwerke {where}: {len(ids)}")]
@@ -441,7 +485,7 @@ class Answerer:
             answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
             answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
             return answer
-        listing, around = self._around(region, query.page)
+        listing, around = self._around(region, query.page, active_only=query.active_only)
         few = around < NEARBY_MIN
         if few:
             listing = self._nearest(region, limit=NEARBY_MIN)
@@ -477,13 +521,15 @@ class Answerer:
             return self._stale(query)
         answer = Answer("topic", region=regions[0] if regions else None, topic=topics[0].code,
                         extra_regions=regions[1:], extra_topics=[x.code for x in topics[1:]])
-        among = list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None)))
+        among = self._by_activity(list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None))),
+                                  query)
         names = self._names([f"„{topic.name}“" for topic in topics])
         label = "Themen" if len(topics) > 1 else ("Branche" if topics[0].kind == "sector" else "Thema")
         if not regions:
             title = [b(f"{label} {names}: {_count(len(among))}")]
             return self._list(answer, query, among, title, "Dazu kennen wir noch kein Netzwerk.", False)
         ids, places, headers = self._place_groups(regions, among=set(among))
+        ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
         title = [b(f"{label} {names} {self._where_all(regions)}: {_count(len(ids))}")]
         if not states:
@@ -504,7 +550,7 @@ class Answerer:
         answer = Answer("topic", region=region, topic=topic.code)
         if region is not None and region.kind in ("state", "country"):
             state = region.name if region.kind == "state" else None
-            ids = self._topic_ids(topic, state)
+            ids = self._by_activity(self._topic_ids(topic, state), query)
             where = f" {_in_state(region.name)}" if state else ""
             if not ids and state:
                 # no dead end: say so, then show the state's networks (the topic's elsewhere are a tap away)
@@ -518,28 +564,56 @@ class Answerer:
             return self._list(answer, query, ids, title, "", False)
         ids = self._topic_ids(topic, None)
         if region is None:
+            ids = self._by_activity(ids, query)
             title = [b(f"{label} „{topic.name}“: {_count(len(ids))}")]
             answer = self._list(answer, query, ids, title,
                                 f"{article} {label} „{topic.name}“ kennen wir noch kein Netzwerk.", False)
             if not ids:
                 answer.buttons.append([Button("Alle Themen", "T")])
             return answer
-        # a town, district, area or postcode: the topic's networks covering it, then those around it,
-        # else the nearest ones
+        # a town, district, area or postcode: the topic's networks covering it, then the place's general
+        # networks (an alliance of the town or district takes up every field), then the topic's networks
+        # around it; without any of them, the topic's nearest ones
         among = set(ids)
-        covering = set(self._inside(region))
+        covering_ids = self._inside(region)
+        covering = set(covering_ids)
         inside, places = self._by_distance([nid for nid in ids if nid in covering], region)
-        listing, _around = self._around(region, query.page, inside, places, among=among,
-                                        among_of=lambda: set(self._topic_ids(topic, None)))
+        sectors = self.store.sector_ids()
+        general, general_places = self._by_distance(
+            [nid for nid in covering_ids if nid not in among and nid not in sectors], region)
+        listing, around = self._around(region, query.page, inside + general, {**places, **general_places},
+                                       among=among, among_of=lambda: set(self._topic_ids(topic, None)),
+                                       active_only=query.active_only)
         place = self._region_label(region)
-        if listing.total:
-            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)} "
-                       f"(mit diesem Gebiet oder bis {NEARBY_KM:.0f} km)")]
-            return self._list(answer, query, listing, title, "", True, near_from=len(inside) if inside else None)
-        listing = self._nearest(region, limit=NEARBY_MIN, among=among)
+        if query.active_only or self.store.ended_ids():
+            ended = self.store.ended_ids()
+            inside, general = [n for n in inside if n not in ended], [n for n in general if n not in ended]
+        headers = {}
+        to_topic = f"{article.lower()} {label}"  # "zum Thema", "zur Branche"
+        if general:
+            if inside:
+                headers[0] = f"{article} {label} „{topic.name}“, mit diesem Gebiet"
+            headers[len(inside)] = f"Allgemeine Netzwerke vor Ort (ohne eigenen Schwerpunkt „{topic.name}“)"
+        if inside or around:
+            nearby = listing.total - len(inside) - len(general)
+            parts = [f"{len(inside)} {to_topic} mit diesem Gebiet"] if inside else []
+            parts += [f"{len(general)} allgemeine vor Ort"] if general else []
+            parts += [f"{nearby} {to_topic} im Umkreis von {NEARBY_KM:.0f} km"] if nearby else []
+            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)}"), t(" – " + ", ".join(parts))]
+            return self._list(answer, query, listing, title, "", True, near_from=listing.near_from or None,
+                              headers=headers or None)
+        nearest = self._nearest(region, limit=NEARBY_MIN, among=among)
+        if general:
+            # none of the topic within reach: the place's own networks, then the topic's nearest
+            listing = Ranked(general + nearest.head, {**general_places, **nearest.places},
+                             len(general) + nearest.total)
+            headers[len(general)] = f"{article} {label} „{topic.name}“ am nächsten"
+        else:
+            listing = nearest
+        more = "" if not nearest.total else " Das nächste:" if nearest.total == 1 else f" Die {nearest.total} nächsten:"
         title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
-                   f"kein Netzwerk."), t(f" Die nächsten {listing.total}:" if listing.total else "")]
-        answer = self._list(answer, query, listing, title, "", True)
+                   f"kein Netzwerk."), t(more)]
+        answer = self._list(answer, query, listing, title, "", True, headers=headers or None)
         answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
             Query(intent="region", region=region), 0) or "h")])
         return answer

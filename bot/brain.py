@@ -28,8 +28,7 @@ from collections import Counter, OrderedDict
 from pathlib import Path
 
 from . import actions
-from .answer import Answerer
-from .answer import PAGE_SIZE
+from .answer import PAGE_SIZE, Answerer
 from .catalog import Catalog
 from .conversation import Conversations, State
 from .gazetteer import Gazetteer

@@ -47,9 +47,8 @@ def _print(text: str) -> None:
 
 # -- ask / chat ------------------------------------------------------------------------------------
 def cmd_ask(settings: Settings, args) -> int:
-    from .render import to_json, to_text
-
     from .models import Caller
+    from .render import to_json, to_text
 
     brain = _brain(settings)
     questions = [" ".join(args.text)] if args.text != ["-"] else None
@@ -74,9 +73,8 @@ def cmd_ask(settings: Settings, args) -> int:
 
 
 def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
-    from .render import button_list, to_text
-
     from .models import Caller
+    from .render import button_list, to_text
 
     brain = _brain(settings)
     caller = Caller(conversation="console")  # one conversation: follow-ups work as in a Telegram chat

@@ -77,6 +77,7 @@ class Query:
     extra_regions: list[Region] = field(default_factory=list)
     extra_years: list[int] = field(default_factory=list)
     extra_topics: list[str] = field(default_factory=list)
+    active_only: bool = False  # "aktive Netzwerke in Bayern": leave out networks that ended
     facet: str | None = None  # what a "profile" follow-up asks about: "award" ("wann wurde die ausgezeichnet?")
     reused: list[str] = field(default_factory=list)  # slots filled from the conversation: intent, region, …
     # parts of the message this answer could not combine with the rest: (what was asked, action) -> a button

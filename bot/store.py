@@ -21,7 +21,14 @@ from typing import Callable
 
 import sqlite_utils
 
-from .build import SCHEMA_VERSION, SEP, BuildError, StoreError, build_database, source_fingerprint
+from .build import (
+    SCHEMA_VERSION,
+    SEP,
+    BuildError,
+    StoreError,
+    build_database,
+    source_fingerprint,
+)
 from .catalog import Catalog
 from .textnorm import fold
 
@@ -424,6 +431,24 @@ class Store:
             params.append(state)
         return self._cached_ids(("topic", kind, name, state), sql + " order by name collate nocase, network_id", params)
 
+    @_locked
+    def ended_ids(self) -> frozenset[str]:
+        """Networks that ended or dissolved (ranked last in lists, left out when active ones are asked)."""
+        ended = self._id_lists.get(("ended",))
+        if ended is None:
+            ended = self._id_lists[("ended",)] = [r[0] for r in self.conn.execute(
+                "select network_id from network_summaries where status in ('ended', 'dissolved')")]
+        return frozenset(ended)
+
+    @_locked
+    def sector_ids(self) -> frozenset[str]:
+        """Networks of a sector (Logistik, Glas, …): not "general" networks of their place."""
+        found = self._id_lists.get(("sectors",))
+        if found is None:
+            found = self._id_lists[("sectors",)] = [r[0] for r in self.conn.execute(
+                "select distinct network_id from network_topics where kind = 'sector'")]
+        return frozenset(found)
+
     # -- regions ----------------------------------------------------------------------------------
     @_locked
     def ids_in_region(self, kind: str, key: str, state: str | None = None) -> list[str]:
@@ -603,6 +628,12 @@ class Store:
         the total while its page needs only the first few: at 100k networks 17,000 lie within 100 km of
         Mainz (all of them ranked: ~50 ms; counted: a few ms).
         """
+        counted = self.near_ids(lat, lon, max_km, among)
+        return len(counted) - sum(1 for nid in exclude or () if nid in counted)
+
+    @_locked
+    def near_ids(self, lat: float, lon: float, max_km: float, among: set[str] | None = None) -> set[str]:
+        """The ids within ``max_km`` (only those ``among``), unranked: what ``count_near`` counts."""
         self._load_points()
         x0, y0, z0 = self._unit(lat, lon)
         surely = self._chord2(max_km - 0.001) / (1 + 1e-8)  # nearer than this: within, whatever the rounding
@@ -625,7 +656,7 @@ class Store:
                 counted.add(point[0])
         if among is not None:
             counted &= among
-        return len(counted) - sum(1 for nid in exclude or () if nid in counted)
+        return counted
 
     @_locked
     def nearest(self, lat: float, lon: float, max_km: float | None = None, limit: int | None = None,

@@ -54,6 +54,7 @@ STOPWORDS = frozenset("""
     macht machen tut erzaehl erzaehle erzaehlen sag sage sagen gib infos informationen details mehr wird
     thema themen sich mein meine meiner meinem bin waere hast tell about please give more
     zustaendig zustaendige frage fragen neu sitzt
+    i at to on with from by a an can could you we my our get know need want would like some tell
 """.split())
 # typo'd intent words are read as these (only words of 7+ letters, one edit away)
 FUZZY_INTENT_WORDS = sorted(w for w in CONTACT_WORDS | AWARD_WORDS | NEARBY_WORDS if len(w) >= 7)
@@ -61,6 +62,22 @@ NOT_INTENT_TYPOS = frozenset({"gewinnen", "gewinnung", "gewinnt", "gewinne", "ko
 # English names of German cities that people write in English
 EXONYMS = {"munich": "muenchen", "cologne": "koeln", "nuremberg": "nuernberg", "hanover": "hannover",
            "brunswick": "braunschweig", "dusseldorf": "duesseldorf", "dusseldorff": "duesseldorf"}
+# "aktive Netzwerke", "welche gibt es noch", "only ones that still exist": leave out networks that ended
+ACTIVE_WORDS = frozenset("aktiv aktive aktiven aktiver active bestehende bestehenden existierende existierenden "
+                         "laufende laufenden".split())
+ACTIVE_PHRASES = ("gibt es noch", "gibts noch", "noch aktiv", "noch aktive", "noch existieren", "noch bestehen",
+                  "still exist", "still active", "still running", "currently active", "derzeit aktiv",
+                  "aktuell aktiv", "noch aktuell", "noch arbeiten", "noch laufen")
+# English words of network names, read as the German ones ("the Jena alliance", "Ems axis")
+EN_NAME_WORDS = {"alliance": "allianz", "alliances": "allianz", "axis": "achse", "association": "verein",
+                 "initiatives": "initiative", "pact": "pakt", "forum": "forum", "platform": "plattform",
+                 "cooperation": "kooperation", "agency": "agentur", "campaign": "kampagne"}
+# phrases rewritten before the words are read: English name parts, islands (their main town), words
+# written apart ("jade bay" is done by the name index itself, see SignalsMixin._join_split_names)
+PHRASES = {"skilled workers": "fachkraefte", "skilled worker": "fachkraefte", "skilled labour": "fachkraefte",
+           "skilled labor": "fachkraefte", "skilled staff": "fachkraefte", "growth region": "wachstumsregion",
+           "sylt": "westerland", "insel sylt": "westerland", "foehr": "wyk auf foehr", "amrum": "wittduen"}
+PHRASE_GUARDS = {"foehr": ("auf",)}  # not inside "Wyk auf Föhr"
 # words that join two parts of one question ("Sachsen und Thüringen", "2013 oder 2014", "saarland, rlp")
 CONJUNCTIONS = frozenset("und oder sowie bzw plus u and or".split())
 ARTICLES = frozenset("der die das den dem des ein eine einen einem einer the".split())

@@ -239,10 +239,21 @@ class PlacesMixin:
         """A state one edit (two for long names) from ``word``: "Bayren", "Sachssen", "Thürigen"."""
         if len(word) < 5:
             return None
-        for key in self._fuzzy_states:
-            allowed = 1 if len(key) <= 10 else 2
-            if typo_close(word, key, allowed):
-                return self.state_aliases[key]
+        # "niedersaxen": an x written for "chs" is one slip, not three edits
+        for candidate in dict.fromkeys((word, word.replace("x", "chs"), word.replace("x", "ks"))):
+            for key in self._fuzzy_states:
+                allowed = 1 if len(key) <= 10 else 2
+                if typo_close(candidate, key, allowed):
+                    return self.state_aliases[key]
+        return None
+
+    def _fuzzy_landscape(self, word: str) -> str | None:
+        """A landscape one or two edits from ``word`` ("Südthüringn", "Sauerlnd"), for words of 7+ letters."""
+        if len(word) < 7:
+            return None
+        for key, code in self.landscape_aliases.items():
+            if " " not in key and len(key) >= 7 and typo_close(word, key, 1 if len(key) <= 10 else 2):
+                return code
         return None
 
     def _fuzzy_towns(self, text: str) -> list[tuple[str, float]]:

@@ -40,6 +40,8 @@ class RulesMixin:
         sig = sig or self.analyse(text)
         query = self._decide_free(text, sig)
         self._add_parts(query, sig)
+        if sig.wants_active and query.intent in ("region", "nearby", "topic", "contact"):
+            query.active_only = True
         return query
 
     def _decide_free(self, text: str, sig: Signals) -> Query:
@@ -81,6 +83,10 @@ class RulesMixin:
         if region_query is not None:
             return region_query
         if sig.topic:
+            # "pflege in nidersachsen", "ausbildung bayen": a typo'd place keeps the topic
+            fuzzy = self._fuzzy_region(sig, text, None) if self._rest_words(sig) else None
+            if fuzzy is not None and fuzzy.intent in ("topic", "clarify"):
+                return fuzzy
             return Query(intent="topic", text=text, topic=sig.topic)
         if sig.wants_nearby and not sig.wants_help and not [w for w in content if w not in NEARBY_WORDS]:
             return Query(intent="nearby", text=text, info="ask_location")  # "Was gibt es hier bei mir?"

@@ -8,11 +8,14 @@ from rapidfuzz.distance import OSA
 
 from ..textnorm import fold
 from .lexicon import (
+    ACTIVE_PHRASES,
+    ACTIVE_WORDS,
     AWARD_WORDS,
     CONTACT_PHRASES,
     CONTACT_WORDS,
     COUNT_PHRASES,
     COUNTRY_WORDS,
+    EN_NAME_WORDS,
     EXONYMS,
     FIRST_YEAR,
     FUZZY_INTENT_WORDS,
@@ -21,6 +24,8 @@ from .lexicon import (
     LAST_YEAR,
     NEARBY_WORDS,
     NOT_INTENT_TYPOS,
+    PHRASE_GUARDS,
+    PHRASES,
     POSTCODE,
     SHORT_YEAR,
     STOPWORDS,
@@ -76,6 +81,7 @@ class Signals:
     wants_count: bool = False
     wants_country: bool = False
     wants_help: bool = False
+    wants_active: bool = False  # only networks that have not ended
     not_places: set[int] = field(default_factory=set)  # tokens that must not be read as a place
 
     def used(self) -> set[int]:
@@ -96,6 +102,8 @@ class SignalsMixin:
         """English city names and typo'd intent words as the words the rules know ("kontackt" -> "kontakt")."""
         if word in EXONYMS:
             return EXONYMS[word]
+        if word in EN_NAME_WORDS:
+            return EN_NAME_WORDS[word]
         if len(word) < 7 or word in NOT_INTENT_TYPOS:
             return word
         cached = self._canonical_cache.get(word)
@@ -115,8 +123,33 @@ class SignalsMixin:
         self._canonical_cache[word] = result
         return result
 
+    def _rewrite(self, tokens: list[str]) -> list[str]:
+        """Phrases as the words the rules know ("skilled workers" -> "fachkraefte", "Sylt" -> its main town),
+        and a name written apart joined ("jade bay" -> "jadebay", a word of a network's name)."""
+        out: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for n in (2, 1):
+                phrase = " ".join(tokens[index:index + n])
+                if len(tokens) - index >= n and phrase in PHRASES and \
+                        not (out and out[-1] in PHRASE_GUARDS.get(phrase, ())):
+                    out += PHRASES[phrase].split()
+                    index += n
+                    break
+            else:
+                if index + 1 < len(tokens):
+                    joined = tokens[index] + tokens[index + 1]
+                    if joined in self.names.idf and not (tokens[index] in self.names.idf
+                                                         and tokens[index + 1] in self.names.idf):
+                        out.append(joined)
+                        index += 2
+                        continue
+                out.append(tokens[index])
+                index += 1
+        return out
+
     def analyse(self, text: str) -> Signals:
-        tokens = [self._canonical(w) for w in fold(text).split()]
+        tokens = [self._canonical(w) for w in self._rewrite(fold(text).split())]
         folded = " ".join(tokens)
         sig = Signals(text=text, folded=folded, tokens=tokens)
         words = set(tokens)
@@ -127,6 +160,7 @@ class SignalsMixin:
         sig.wants_nearby = bool(words & NEARBY_WORDS) or "in der naehe" in folded
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
         sig.wants_country = bool(words & COUNTRY_WORDS)
+        sig.wants_active = bool(words & ACTIVE_WORDS) or any(f" {p} " in padded for p in ACTIVE_PHRASES)
         sig.postcodes = list(dict.fromkeys(m.group(1) for m in POSTCODE.finditer(text)))
         sig.postcode = sig.postcodes[0] if sig.postcodes else None
         for found in [*YEAR.finditer(text), *SHORT_YEAR.finditer(text)]:
