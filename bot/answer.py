@@ -14,7 +14,9 @@ from typing import Callable
 from urllib.parse import urlparse
 
 from . import actions
+from .answer_programme import ProgrammeAnswers
 from .catalog import Catalog
+from .faq import Knowledge
 from .gazetteer import Gazetteer
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store
@@ -127,11 +129,15 @@ def _pages(total: int) -> int:
     return max(1, math.ceil(total / PAGE_SIZE))
 
 
-class Answerer:
-    def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog):
+class Answerer(ProgrammeAnswers):
+    def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog, knowledge: Knowledge | None = None):
         self.store = store
         self.gazetteer = gazetteer
         self.catalog = catalog
+        self.knowledge = knowledge or Knowledge.load(catalog.data_dir)
+
+    _source_hosts = staticmethod(lambda urls: _sources(urls))
+    _button_label = staticmethod(lambda text: _label(text))
 
     def answer(self, query: Query) -> Answer:
         handler = getattr(self, f"_{query.intent}", None) or self._unknown
@@ -139,6 +145,11 @@ class Answerer:
         if query.notes:
             answer.paragraphs[:0] = [[i(note)] for note in query.notes]
         answer.reused = list(query.reused)
+        answer.active_only = query.active_only
+        answer.region_group = query.region_group or answer.region_group
+        group = next((g for g in self.knowledge.groups if g.id == query.region_group), None)
+        if group is not None and answer.intent != "unknown":
+            answer.paragraphs.insert(1, [i(f"„{group.label}“ – dazu zählen wir: {', '.join(group.states)}.")])
         if query.active_only and answer.intent in ("region", "nearby", "topic", "contact") and answer.network_id is None:
             answer.paragraphs.insert(1, [i("Nur aktive Netzwerke: beendete und aufgelöste sind ausgeblendet.")])
         if query.other_parts:
@@ -959,6 +970,8 @@ class Answerer:
         return answer
 
     def _info(self, query: Query) -> Answer:
+        if (query.info or "").startswith("faq:"):
+            return self._faq_answer(query)
         answer = Answer("help")
         if query.info == "themen":
             answer.add(b("Themen und Branchen"))
@@ -1016,6 +1029,8 @@ class Answerer:
         return answer
 
     def _unknown(self, query: Query) -> Answer:
+        if query.scope:
+            return self._out_of_scope(query)
         answer = Answer("unknown")
         messages = {
             "need_name": "Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz.",

@@ -83,9 +83,13 @@ class Signals:
     wants_help: bool = False
     wants_active: bool = False  # only networks that have not ended
     not_places: set[int] = field(default_factory=set)  # tokens that must not be read as a place
+    region_group: object = None  # bot.faq.RegionGroup: "Ostdeutschland", "der Norden"
+    abroad: object = None  # bot.faq.Abroad: a country or city outside Germany
+    abroad_german: str | None = None  # the folded name, where a German place has it too ("salzburg")
+    scope_tokens: set[int] = field(default_factory=set)  # the tokens of the region group or the place abroad
 
     def used(self) -> set[int]:
-        taken = set(self.topic_tokens)
+        taken = set(self.topic_tokens) | self.scope_tokens
         for span in self.spans:
             taken.update(range(span.start, span.end))
         return taken
@@ -129,14 +133,21 @@ class SignalsMixin:
         out: list[str] = []
         index = 0
         while index < len(tokens):
-            for n in (2, 1):
+            for n in (3, 2, 1):
                 phrase = " ".join(tokens[index:index + n])
                 if len(tokens) - index >= n and phrase in PHRASES and \
-                        not (out and out[-1] in PHRASE_GUARDS.get(phrase, ())):
+                        not any(" ".join(out[-2:]).endswith(guard) for guard in PHRASE_GUARDS.get(phrase, ())):
                     out += PHRASES[phrase].split()
                     index += n
                     break
             else:
+                if tokens[index + 1:index + 3] == ["an", "der"] and index + 3 < len(tokens):
+                    # "Halle an der Saale", "Frankfurt an der Oder": the gazetteer says "Halle (Saale)"
+                    short = f"{tokens[index]} {tokens[index + 3]}"
+                    if self.gazetteer.places(short) and not self.gazetteer.places(" ".join(tokens[index:index + 4])):
+                        out += short.split()
+                        index += 4
+                        continue
                 if index + 1 < len(tokens):
                     joined = tokens[index] + tokens[index + 1]
                     if joined in self.names.idf and not (tokens[index] in self.names.idf
@@ -171,6 +182,7 @@ class SignalsMixin:
         sig.year = sig.years[0] if sig.years else None
         self._find_landscapes(sig, multi_word_only=True)  # "Thüringer Wald" before the state adjective
         self._find_states(text, sig)
+        self._find_groups_and_abroad(sig)  # "Ostdeutschland", "Wien": before villages of such names
         self._find_landscapes(sig)
         self._find_places(sig)
         self._find_topic(sig)
