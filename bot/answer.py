@@ -686,9 +686,25 @@ class Answerer:
             answer.add(f"Für {net.name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.")
             return answer
         seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
-        if net.address:
+        basis = net.seat_basis if net.seat else None
+        if basis in ("organisation", "district", "capital") and net.seat_place:
+            seat = net.seat_place
+        if net.address and basis == "address":
+            answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
+            answer.add(i(f"Die Nadel zeigt die Mitte des Postleitzahlgebiets {net.seat}, nicht die genaue Anschrift."))
+        elif net.address:
             answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
             answer.add(i("Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht die genaue Anschrift."))
+        elif basis == "organisation":
+            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle (Ortsmitte; eine Anschrift "
+                                      f"ist nicht bekannt)."))
+        elif basis == "district":
+            where = net.districts[0] if net.districts else seat
+            answer.add(b(net.name), t(f" – Lage: {seat} (Ortsmitte), Verwaltungssitz für {where}; Sitz und Anschrift "
+                                      f"des Netzwerks sind nicht bekannt."))
+        elif basis == "capital":
+            answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
+                                      f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
         else:
             answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
         answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])
