@@ -297,9 +297,9 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
         if seat is not None:
             # the seat stands for the town it lies in (that town's centre is not measured as well); in
             # lists it is named by that town, by its own municipality where it is the office, else not
-            within = _seat_town(seat, town_points)
-            label = within[3] if within else (seat["town"] if rec.get("seat_basis") in LABELLED_BASES else None)
-            town_points = [p for p in town_points if p is not within]
+            within = _seat_towns(seat, town_points)
+            label = within[0][3] if within else (seat["town"] if rec.get("seat_basis") in LABELLED_BASES else None)
+            town_points = [p for p in town_points if not any(p is w for w in within)]
             points.append((nid, seat["lat"], seat["lon"], label))
         points.extend(p[:4] for p in town_points)
         if lat is None and district_codes:
@@ -338,26 +338,21 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
     conn.executemany("insert into network_points (network_id, lat, lon, name) values (?, ?, ?, ?)", points)
 
 
-def _seat_town(seat: dict, town_points: list[tuple]) -> tuple | None:
-    """The point of the network's town its seat lies in, or None.
+def _seat_towns(seat: dict, town_points: list[tuple]) -> list[tuple]:
+    """The points of the network's towns its seat lies in (first the first of them), or none.
 
     A postcode lies in a town when the postcode's municipality is the town's ("Berlin-Adlershof" and
-    12489 are both Berlin); a seat given as coordinates stands for the nearest town within 10 km.
+    12489 are both Berlin; so are "Berlin-Mariendorf" and "Berlin-Marienfelde"); a seat given as
+    coordinates stands for the nearest town within 10 km.
     """
     from .store import haversine_km
 
-    best = None
-    for point in town_points:
-        place = point[4]
-        if seat.get("district_code"):
-            if place["district_code"] == seat["district_code"] and \
-                    fold(place["parent"] or place["name"]) == fold(seat["town"]):
-                return point
-            continue
-        km = haversine_km(seat["lat"], seat["lon"], place["lat"], place["lon"])
-        if km <= SEAT_NEAR_TOWN_KM and (best is None or km < best[0]):
-            best = (km, point)
-    return best[1] if best else None
+    if seat.get("district_code"):
+        return [point for point in town_points if point[4]["district_code"] == seat["district_code"]
+                and fold(point[4]["parent"] or point[4]["name"]) == fold(seat["town"])]
+    near = [(haversine_km(seat["lat"], seat["lon"], p[4]["lat"], p[4]["lon"]), k, p) for k, p in enumerate(town_points)]
+    near = [x for x in near if x[0] <= SEAT_NEAR_TOWN_KM]
+    return [min(near)[2]] if near else []
 
 
 def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
