@@ -175,6 +175,8 @@ class Answerer:
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
                 details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
+            elif show_distance and net.placed_by == "capital":
+                details.append("Sitz unbekannt")  # placed at the state capital as a stand-in: no real distance
             elif show_distance and net.distance_km is not None:
                 details.append(_km(net.distance_km))
             if net.award_years:
@@ -550,6 +552,8 @@ class Answerer:
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
         for n, net in enumerate(networks, start=1):
             distance = f" · {_km(net.distance_km)}" if region.kind != "state" and net.distance_km is not None else ""
+            if distance and net.placed_by == "capital":
+                distance = " · Sitz unbekannt"
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id]) + distance))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and e.get("unidentified") for e in events):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -189,20 +190,38 @@ class Placer:
         # a postcode's coordinates and municipality as the /naehe answer uses them (its main place first)
         parents = {(r["name"], r["district_code"]): r["parent"] for r in db.query(
             "select name, district_code, parent from places")}
-        self.postcodes: dict[str, dict] = {}
+        self.postcodes: dict[str, dict] = {}  # postcode -> its main row
+        self.postcode_rows: dict[str, list[dict]] = {}  # postcode -> every row (main first)
         for row in db.query("select postcode, place, district_code, lat, lon from postcodes "
                             "order by postcode, is_main desc, place"):
-            if row["postcode"] not in self.postcodes:
-                town = parents.get((row["place"], row["district_code"])) or row["place"]
-                self.postcodes[row["postcode"]] = dict(row, town=town)
+            town = parents.get((row["place"], row["district_code"])) or row["place"]
+            entry = dict(row, town=town)
+            self.postcodes.setdefault(row["postcode"], entry)
+            self.postcode_rows.setdefault(row["postcode"], []).append(entry)
 
-    def seat(self, seat: str | dict | None) -> dict | None:
-        """Coordinates (and, for a postcode, its municipality and district) of a record's seat."""
+    def seat(self, seat: str | dict | None, rec: dict | None = None) -> dict | None:
+        """Coordinates (and, for a postcode, its municipality and district) of a record's seat.
+
+        A postcode shared by several places stands for the one the record names - one of its towns,
+        or the town after the postcode in its address ("03238 Finsterwalde", though GeoNames' main
+        place of 03238 is the village Betten) - else for its main place, as /naehe does.
+        """
         if seat is None:
             return None
         if isinstance(seat, dict):
             return {"lat": seat["lat"], "lon": seat["lon"], "town": None, "district_code": None}
-        return self.postcodes.get(seat)
+        rows = self.postcode_rows.get(seat)
+        if not rows:
+            return None
+        if rec is not None and len(rows) > 1:
+            named = {fold(t) for t in rec.get("towns") or []} | {fold(short_name(t)) for t in rec.get("towns") or []}
+            after = re.search(rf"(?<!\d){seat}\s+([^,;()]+)", rec.get("address") or "")
+            if after:
+                named |= {fold(after.group(1)), fold(short_name(after.group(1).strip()))}
+            for row in rows:
+                if fold(row["town"]) in named or fold(row["place"]) in named:
+                    return row
+        return rows[0]
 
     def district(self, name: str, states: list[str]) -> dict | None:
         core = district_core(name)
@@ -268,7 +287,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
         lat = lon = None
         placed_by = None
         district_codes = set()
-        seat = placer.seat(rec.get("seat"))
+        seat = placer.seat(rec.get("seat"), rec)
         if seat is not None:
             # the seat wins: it is the network's position (the map pin) and, for distances, one of its points
             lat, lon, placed_by = seat["lat"], seat["lon"], "seat"
@@ -300,7 +319,15 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             within = _seat_towns(seat, town_points)
             label = within[0][3] if within else (seat["town"] if rec.get("seat_basis") in LABELLED_BASES else None)
             town_points = [p for p in town_points if not any(p is w for w in within)]
-            points.append((nid, seat["lat"], seat["lon"], label))
+            if within and rec.get("seat_basis") == "town" and _is_the_town(within[0]):
+                # a seat known only as "the town" is its centre (Ortsmitte), as the town was placed before;
+                # a locality ("Berlin-Adlershof") keeps its postcode's position
+                lat, lon = within[0][4]["lat"], within[0][4]["lon"]
+            else:
+                lat, lon = seat["lat"], seat["lon"]
+            if rec.get("seat_basis") == "capital":
+                placed_by = "capital"  # a stand-in: lists say "Sitz unbekannt" instead of a distance
+            points.append((nid, lat, lon, label))
         points.extend(p[:4] for p in town_points)
         if lat is None and district_codes:
             first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
@@ -336,6 +363,12 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
     conn.executemany("insert into network_topics (network_id, kind, name) values (?, ?, ?)", topics)
     conn.executemany("insert into network_awards (network_id, year, award, note) values (?, ?, ?, ?)", awards)
     conn.executemany("insert into network_points (network_id, lat, lon, name) values (?, ?, ?, ?)", points)
+
+
+def _is_the_town(point: tuple) -> bool:
+    """Did the town's name find the place itself (not a part of its name, as "Berlin-Adlershof" finds Berlin)?"""
+    place, key = point[4], fold(point[3])
+    return key in (place["key"], place["short_key"]) or key.replace("st ", "sankt ", 1) == place["key"]
 
 
 def _seat_towns(seat: dict, town_points: list[tuple]) -> list[tuple]:
