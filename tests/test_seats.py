@@ -141,3 +141,10 @@ def test_audit_fixes_are_in_the_data(brain):
     # a district question now finds the network that covers it
     data = to_json(brain.ask("Netzwerke im Landkreis Tuttlingen"))
     assert "fachkraefteallianz-schwarzwald-baar-heuberg" in [n["id"] for n in data["networks"]]
+
+
+def test_a_stand_in_seat_shows_no_distance(brain):
+    text = to_text(brain.ask("Netzwerke in der Nähe von München"))
+    assert "SCHULEWIRTSCHAFT Bayern – Bayern · Sitz unbekannt" in text
+    data = to_json(brain.ask("Netzwerke in Jena"))  # a town seat is the town's centre, as before
+    assert "Jenaer Allianz für Fachkräfte – Jena · im Ort" in data["text"]
