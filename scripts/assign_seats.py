@@ -77,8 +77,9 @@ OVERRIDES: dict[str, dict] = {
         "seat": "10247", "seat_basis": "organisation",
         "add_sources": ["https://www.morgenpost.de/bezirke/friedrichshain-kreuzberg/article232557657/"
                         "Rigaer-94-Rathaus-Friedrichshain-Kreuzberg-geschlossen.html"],
-        "evidence": "Rathaus des Bezirksamts Friedrichshain-Kreuzberg, Frankfurter Allee 35/37 (Berlin Friedrichshain, "
-                    "PLZ 10247 laut GeoNames)"},
+        "evidence": "Rathaus des Bezirksamts Friedrichshain-Kreuzberg, Frankfurter Allee 35/37 (zitierte Seite, ohne PLZ); "
+                    "die PLZ 10247 dieser Anschrift stammt aus öffentlichen Adressangaben des Bezirksamts, nicht aus "
+                    "der zitierten Seite; GeoNames führt 10247 als Berlin Friedrichshain"},
     "regionales-fachkraefte-buendnis-friedrichshain-kreuzberg": {
         "seat": "10247", "seat_basis": "district",
         "evidence": "Verwaltungssitz des Bezirks Friedrichshain-Kreuzberg (Rathaus Frankfurter Allee 35/37, "
