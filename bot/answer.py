@@ -691,24 +691,31 @@ class Answerer:
             return answer
         seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
         basis = net.seat_basis if net.seat else None
-        if basis in ("organisation", "district", "capital") and net.seat_place:
+        postcode = net.seat if net.seat and net.seat.isdigit() else None
+        if basis in ("organisation", "district", "capital", None) and postcode and net.seat_place:
             seat = net.seat_place
-        if net.address and basis == "address":
+        # what the pin stands for: a town seat is the town's centre, a postcode seat its postcode area
+        pin = (f"die Mitte des Postleitzahlgebiets {postcode}" if postcode and basis != "town" else
+               "den Sitz laut Quelle" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
+        if net.address:
             answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
-            answer.add(i(f"Die Nadel zeigt die Mitte des Postleitzahlgebiets {net.seat}, nicht die genaue Anschrift."))
-        elif net.address:
-            answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
-            answer.add(i("Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht die genaue Anschrift."))
+            answer.add(i(f"Die Nadel zeigt {pin}, nicht die genaue Anschrift."))
         elif basis == "organisation":
-            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle (Ortsmitte; eine Anschrift "
-                                      f"ist nicht bekannt)."))
+            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle; eine Anschrift ist nicht "
+                                      f"bekannt."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
         elif basis == "district":
             where = net.districts[0] if net.districts else seat
-            answer.add(b(net.name), t(f" – Lage: {seat} (Ortsmitte), Verwaltungssitz für {where}; Sitz und Anschrift "
-                                      f"des Netzwerks sind nicht bekannt."))
+            answer.add(b(net.name), t(f" – Lage: {seat}" + (f" (PLZ {postcode})" if postcode else "") +
+                                      f", Verwaltungssitz für {where}; Sitz und Anschrift des Netzwerks sind nicht "
+                                      f"bekannt."))
         elif basis == "capital":
             answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
                                       f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
+        elif net.seat and basis is None:
+            answer.add(b(net.name), t(f" – Sitz laut Quelle: {f'{postcode} {seat}' if postcode else 'Koordinaten'} "
+                                      f"(eine Anschrift ist nicht bekannt)."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
         else:
             answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
         answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])

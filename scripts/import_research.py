@@ -92,7 +92,8 @@ EVENT_ORDER = ("year", "award", "event", "date", "place", "presented_by", "winne
                "applicants", "sources", "notes", "hinweis", "as_of")
 EVENT_SETTABLE = ("event", "date", "place", "presented_by", "winners_total", "unidentified", "applicants", "notes",
                   "hinweis")
-RESEARCH_KEYS = {"networks", "rejected", "corrections", "award_findings", "as_of", "note"}
+DOC_KEYS = {"note", "notes", "description", "sources"}  # documentation of a file: accepted, not copied anywhere
+RESEARCH_KEYS = {"networks", "rejected", "corrections", "award_findings", "as_of"} | DOC_KEYS
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 NETWORKS_HEADER = (
@@ -309,6 +310,8 @@ class Merger:
             raise ResearchError(f"{where}: unbekannte Felder {sorted(unknown)}")
         if not corr.get("sources") and not corr.get("note"):
             raise ResearchError(f"{where}: jede Korrektur braucht sources (oder eine note, woher sie stammt)")
+        if "seat" in (corr.get("set") or {}) and "seat_basis" not in corr["set"]:
+            rec.pop("seat_basis", None)  # a new seat: the old basis no longer says how it was found
         for name, value in (corr.get("set") or {}).items():
             if name not in ALL_FIELDS or name in ("id", "as_of"):
                 raise ResearchError(f"{where}: set: {name!r} ist kein änderbares Feld")

@@ -203,3 +203,14 @@ def test_check_mode_and_main_write_nothing_on_error(inputs, tmp_path, capsys):
     assert ir.main([str(base), "--data", str(data)]) == 2
     assert "bad-2026-12-04.yaml: netz-gera: seat:" in capsys.readouterr().err
     assert (data / "networks.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_corrected_seat_drops_the_old_basis(inputs):
+    base, research = inputs
+    _write(research / "seat-2026-12-05.yaml", {"note": "Büroanschriften", "corrections": [
+        {"id": "netz-jena", "set": {"seat": "07745", "address": "Beispielweg 1, 07745 Jena"},
+         "sources": ["https://example.org/impressum"]},
+        {"id": "netz-halle", "set": {"seat": "06110"}, "sources": ["https://example.org/halle-impressum"]}]})
+    nets = _by_id(_run(inputs))
+    assert (nets["netz-jena"]["seat"], nets["netz-jena"]["seat_basis"]) == ("07745", "address")
+    assert nets["netz-halle"]["seat"] == "06110" and "seat_basis" not in nets["netz-halle"]

@@ -109,12 +109,16 @@ def test_networks_without_town_or_district_now_appear_nearby(brain):
     # from the published address: the pin is the postcode area, the address is quoted
     ("wachstumsregion-ems-achse", ["Anschrift laut Quelle", "Postleitzahlgebiets 26871"], []),
     # address without postcode: the seat is the town centre
-    ("jenaer-allianz-fuer-fachkraefte", ["Anschrift laut Quelle", "Sitz-Ort (Ortsmitte)"], []),
+    ("jenaer-allianz-fuer-fachkraefte", ["Anschrift laut Quelle", "Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht"],
+     []),
     # from the first town: the town centre, no address
     ("fachkraefteallianz-landkreis-ludwigsburg", ["Sitz-Ort Ludwigsburg (Ortsmitte; eine Anschrift ist nicht bekannt)"],
      []),
-    ("kompetenzregion-lausitz", ["Sitz-Ort Cottbus, Sitz des Trägers laut Quelle"], ["Anschrift laut"]),
-    ("fachkraeftenetzwerk-hochfranken", ["Lage: Hof (Ortsmitte), Verwaltungssitz für Landkreis Hof",
+    ("kompetenzregion-lausitz", ["Sitz-Ort Cottbus, Sitz des Trägers laut Quelle",
+                                 "Die Nadel zeigt die Mitte des Postleitzahlgebiets 03046."], ["Anschrift laut"]),
+    # a locality of Berlin: its own postcode, not the city centre
+    ("fachkraeftenetzwerk-adlershof", ["Sitz-Ort Berlin-Adlershof (Ortsmitte"], []),
+    ("fachkraeftenetzwerk-hochfranken", ["Lage: Hof (PLZ 95030), Verwaltungssitz für Landkreis Hof",
                                          "Sitz und Anschrift des Netzwerks sind nicht bekannt"], []),
     ("schulewirtschaft-bayern", ["Lage: München, die Landeshauptstadt, steht ersatzweise"], ["Ortsmitte"]),
 ])
