@@ -696,7 +696,7 @@ class Answerer:
             seat = net.seat_place
         # what the pin stands for: a town seat is the town's centre, a postcode seat its postcode area
         pin = (f"die Mitte des Postleitzahlgebiets {postcode}" if postcode and basis != "town" else
-               "den Sitz laut Quelle" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
+               "den Sitz" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
         if net.address:
             answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
             answer.add(i(f"Die Nadel zeigt {pin}, nicht die genaue Anschrift."))
@@ -713,7 +713,7 @@ class Answerer:
             answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
                                       f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
         elif net.seat and basis is None:
-            answer.add(b(net.name), t(f" – Sitz laut Quelle: {f'{postcode} {seat}' if postcode else 'Koordinaten'} "
+            answer.add(b(net.name), t(f" – Sitz: {f'{postcode} {seat}' if postcode else 'Koordinaten laut Datensatz'} "
                                       f"(eine Anschrift ist nicht bekannt)."))
             answer.add(i(f"Die Nadel zeigt {pin}."))
         else:

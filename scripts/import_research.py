@@ -22,7 +22,8 @@ run: ``--check`` shows it). Their inputs, applied in this order:
    correction's ``sources`` are appended to the record's; a correction may target an award event with
    ``event: {year, award}`` instead of ``id``) and ``award_findings`` (a newly identified winner: the award
    is added to the network and the event's ``unidentified`` count goes down by one). A corrected record or
-   event gets the file's date as ``as_of`` (the file's top-level ``as_of``, else a date in its name).
+   event gets the file's date as ``as_of`` (the file's top-level ``as_of``, else a date in its name, else the
+   latest ``as_of`` of its new networks).
    The new networks of all files come first; then corrections and findings, file by file in date order.
 
 Every record is validated as ``netzwerkbot db import`` validates it (bot/records.py, including the seat
@@ -146,7 +147,14 @@ def _date_of(path: Path, data: dict) -> str | None:
             raise ResearchError(f"{path.name}: as_of {text!r} ist kein Datum (JJJJ-MM-TT)") from None
         return text
     found = DATE_IN_NAME.search(path.name)
-    return found.group(1) if found else None
+    if found:
+        return found.group(1)
+    dates = []  # else the latest as_of of the file's new networks (research files date each record)
+    for rec in data.get("networks") or []:
+        value = rec.get("as_of") if isinstance(rec, dict) else None
+        if value:
+            dates.append(value.isoformat() if isinstance(value, dt.date) else str(value))
+    return max(dates) if dates else None
 
 
 def _ordered(rec: dict) -> dict:
@@ -184,6 +192,7 @@ class Merger:
         self.networks: dict[str, dict] = {}
         self.events: dict[tuple[int, str], dict] = {}
         self.origin: dict[str, str] = {}  # network id -> the last file that changed it
+        self.base_awards: set[tuple[str, int, str]] = set()  # (network, year, award) of the base research
         self.result = Result([], [])
 
     # -- base --------------------------------------------------------------------------------------
@@ -195,6 +204,7 @@ class Merger:
                 rec.setdefault(key, [])
             self.networks[rec["id"]] = rec
             self.origin[rec["id"]] = "Basisrecherche"
+            self.base_awards |= {(rec["id"], int(a["year"]), a["award"]) for a in rec["awards"]}
         for raw in source["awards"]:
             event = dict(raw)
             if event.get("date") is not None:
@@ -267,8 +277,8 @@ class Merger:
         """Second pass, files in date order: corrections, then award findings."""
         date = _date_of(path, data)
         if (data.get("corrections") or data.get("award_findings")) and not date:
-            raise ResearchError(f"{path.name}: Korrekturen brauchen ein Datum: as_of: JJJJ-MM-TT oben in der Datei "
-                                f"oder ein Datum im Dateinamen")
+            raise ResearchError(f"{path.name}: Korrekturen brauchen ein Datum: as_of: JJJJ-MM-TT oben in der Datei, "
+                                f"ein Datum im Dateinamen oder as_of bei den neuen Netzwerken der Datei")
         for n, corr in enumerate(data.get("corrections") or [], start=1):
             if not isinstance(corr, dict):
                 raise ResearchError(f"{path.name}: Korrektur {n} ist kein Objekt")
@@ -369,13 +379,15 @@ class Merger:
         rec = self.networks.get(finding.get("network"))
         if rec is None:
             raise ResearchError(f"{where}: unbekanntes Netzwerk")
-        if any(int(a["year"]) == event["year"] and a["award"] == event["award"] for a in rec["awards"]):
-            self.result.warnings.append(f"{where}: Auszeichnung ist schon eingetragen")
+        if (rec["id"], event["year"], event["award"]) in self.base_awards:
+            self.result.warnings.append(f"{where}: Auszeichnung steht schon in der Basisrecherche")
             return
-        award = {"year": event["year"], "award": event["award"]}
-        if finding.get("note"):
-            award["note"] = finding["note"]
-        rec["awards"] = rec["awards"] + [award]
+        if not any(int(a["year"]) == event["year"] and a["award"] == event["award"] for a in rec["awards"]):
+            award = {"year": event["year"], "award": event["award"]}
+            if finding.get("note"):
+                award["note"] = finding["note"]
+            rec["awards"] = rec["awards"] + [award]
+        # (an award a correction already added is a finding too: the event's count still goes down once)
         rec["sources"] = _append(rec["sources"], finding["sources"])
         rec["as_of"] = date
         if event.get("unidentified") is not None:

@@ -214,3 +214,22 @@ def test_a_corrected_seat_drops_the_old_basis(inputs):
     nets = _by_id(_run(inputs))
     assert (nets["netz-jena"]["seat"], nets["netz-jena"]["seat_basis"]) == ("07745", "address")
     assert nets["netz-halle"]["seat"] == "06110" and "seat_basis" not in nets["netz-halle"]
+
+
+def test_a_finding_for_an_award_a_correction_added_still_counts_once(inputs):
+    base, research = inputs
+    _write(research / "south.yaml", {
+        "networks": [NEW],  # undated file: its networks' as_of dates it
+        "corrections": [{"id": "netz-jena", "add": {"awards": [{"year": 2019, "award": "Innovatives Netzwerk"}]},
+                         "sources": ["https://example.org/preis"]}],
+        "award_findings": [{"year": 2019, "award": "Innovatives Netzwerk", "network": "netz-jena",
+                            "sources": ["https://example.org/preis"]},
+                           {"year": 2013, "award": "Innovatives Netzwerk", "network": "netz-halle",
+                            "sources": ["https://example.org/x"]}]})
+    result = _run(inputs)
+    jena = _by_id(result)["netz-jena"]
+    assert [a["year"] for a in jena["awards"]] == [2019] and jena["as_of"] == "2026-12-04"
+    events = {(e["year"], e["award"]): e for e in result.awards}
+    assert events[(2019, "Innovatives Netzwerk")]["unidentified"] == 3
+    assert events[(2013, "Innovatives Netzwerk")]["unidentified"] == 1  # Halle's 2013 award is in the base
+    assert any("schon in der Basisrecherche" in w for w in result.warnings)
