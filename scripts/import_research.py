@@ -96,6 +96,8 @@ EVENT_SETTABLE = ("event", "date", "place", "presented_by", "winners_total", "un
 DOC_KEYS = {"note", "notes", "description", "sources"}  # documentation of a file: accepted, not copied anywhere
 RESEARCH_KEYS = {"networks", "rejected", "corrections", "award_findings", "as_of"} | DOC_KEYS
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+WIDE = re.compile(r"landesweit|bundesweit|Landesprogramm|Landesinitiative|Landesnetzwerk|ganz (Deutschland|Bayern|"
+                  r"Sachsen|Thüringen|Hessen|Niedersachsen|Brandenburg|Schleswig-Holstein)", re.IGNORECASE)
 
 NETWORKS_HEADER = (
     "# Regional networks for securing skilled workers, built from researched, sourced facts by\n"
@@ -308,6 +310,10 @@ class Merger:
         for key, label in (("seat", "Sitz (seat)"), ("profile", "Profiltext"), ("as_of", "Stand (as_of)")):
             if not rec.get(key):
                 self.result.warnings.append(f"{path.name}: {nid}: ohne {label}")
+        text = " ".join(str(rec.get(k) or "") for k in ("name", "organisation", "profile"))
+        if not rec.get("scope") and not rec.get("districts") and WIDE.search(text):
+            self.result.warnings.append(f"{path.name}: {nid}: klingt landes- oder bundesweit, hat aber kein scope "
+                                        f"(state/national); als regionales Netzwerk gezählt")
 
     def _correct_network(self, path: Path, n: int, corr: dict, date: str) -> None:
         nid = corr.get("id")
