@@ -204,6 +204,8 @@ class Answerer(ProgrammeAnswers):
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
                 details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
+            elif show_distance and net.placed_by == "capital":
+                details.append("Sitz unbekannt")  # placed at the state capital as a stand-in: no real distance
             elif show_distance and net.distance_km is not None:
                 details.append(_km(net.distance_km))
             if net.award_years:
@@ -770,6 +772,8 @@ class Answerer(ProgrammeAnswers):
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
         for n, net in enumerate(networks, start=1):
             distance = f" · {_km(net.distance_km)}" if region.kind != "state" and net.distance_km is not None else ""
+            if distance and net.placed_by == "capital":
+                distance = " · Sitz unbekannt"
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id]) + distance))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and e.get("unidentified") for e in events):
@@ -929,9 +933,32 @@ class Answerer(ProgrammeAnswers):
             answer.add(f"Für {net.name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.")
             return answer
         seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
+        basis = net.seat_basis if net.seat else None
+        postcode = net.seat if net.seat and net.seat.isdigit() else None
+        if basis in ("organisation", "district", "capital", None) and postcode and net.seat_place:
+            seat = net.seat_place
+        # what the pin stands for: a town seat is the town's centre, a postcode seat its postcode area
+        pin = (f"die Mitte des Postleitzahlgebiets {postcode}" if postcode and basis != "town" else
+               "den Sitz" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
         if net.address:
             answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
-            answer.add(i("Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht die genaue Anschrift."))
+            answer.add(i(f"Die Nadel zeigt {pin}, nicht die genaue Anschrift."))
+        elif basis == "organisation":
+            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle; eine Anschrift ist nicht "
+                                      f"bekannt."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
+        elif basis == "district":
+            where = net.districts[0] if net.districts else seat
+            answer.add(b(net.name), t(f" – Lage: {seat}" + (f" (PLZ {postcode})" if postcode else "") +
+                                      f", Verwaltungssitz für {where}; Sitz und Anschrift des Netzwerks sind nicht "
+                                      f"bekannt."))
+        elif basis == "capital":
+            answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
+                                      f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
+        elif net.seat and basis is None:
+            answer.add(b(net.name), t(f" – Sitz: {f'{postcode} {seat}' if postcode else 'Koordinaten laut Datensatz'} "
+                                      f"(eine Anschrift ist nicht bekannt)."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
         else:
             answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
         answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])

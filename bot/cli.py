@@ -117,6 +117,11 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
 
 
 # -- db --------------------------------------------------------------------------------------------
+def _percent(part: float, whole: float = 1.0) -> str:
+    """ "21,8 %" """
+    return f"{100 * part / whole if whole else 0:.1f} %".replace(".", ",")
+
+
 def cmd_db(settings: Settings, args) -> int:
     from .build import build_database
     from .catalog import Catalog
@@ -184,6 +189,19 @@ def cmd_db(settings: Settings, args) -> int:
         _print(f"Datenbank: {settings.db_path} (gebaut {meta.get('built_at')}, Daten Stand {meta.get('data_as_of')})")
         _print(f"Netzwerke: {counts['networks']} (davon importiert: {counts['imported']}, ohne Koordinaten: "
                f"{counts['without_coordinates']})")
+        depth = store.data_depth()
+        bases = ", ".join(f"{basis} {n}" for basis, n in depth["seat_basis"].items())
+        _print(f"Mit Sitz: {depth['with_seat']} von {depth['networks']}" + (f" (Sitz nach: {bases})" if bases else ""))
+        _print(f"Mit Anschrift oder Geschäftsstellen-Kontakt: {depth['with_contact']} "
+               f"({_percent(depth['with_contact'], depth['networks'])}; mit Anschrift: {depth['with_address']})")
+        from .coverage import measure
+
+        coverage = measure(store)
+        far = coverage.districts_beyond(50.0)
+        _print(f"Abdeckung: PLZ mit einem Netzwerk bis 25 km: {_percent(coverage.share_within(25.0))}, "
+               f"bis 50 km: {_percent(coverage.share_within(50.0))} (von {len(coverage.postcode_km)} PLZ); "
+               f"Kreise ohne regionales Netzwerk bis 50 km: {len(far)} von {len(coverage.districts)} "
+               f"(scripts/coverage.py listet sie)")
         per_state = store.counts_per_state()
         _print(f"Bundesländer mit Netzwerken: {sum(1 for v in per_state.values() if v)} von {len(per_state)}")
         for state, count in per_state.items():

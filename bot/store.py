@@ -72,6 +72,10 @@ class NetworkDetail(NetworkSummary):
     topics: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     awards: list[dict] = field(default_factory=list)
+    seat: str | None = None  # the seat's postcode, or "lat, lon"
+    seat_basis: str | None = None  # how it was derived: address, organisation, town, district, capital (or None)
+    seat_place: str | None = None  # the municipality of a postcode seat
+    scope: str | None = None  # "state", "national", or None for a regional network
 
 
 EARTH_KM = 6371.0088
@@ -302,6 +306,21 @@ class Store:
         }
 
     @_locked
+    def data_depth(self) -> dict:
+        """How deep the data is (``db stats``): networks with a seat, with an office address or contact."""
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "networks": q("select count(*) from networks"),
+            "with_seat": q("select count(*) from networks where seat is not null"),
+            "with_address": q("select count(*) from networks where coalesce(address, '') != ''"),
+            "with_contact": q("select count(*) from networks where coalesce(address, '') != '' "
+                              "or coalesce(office_contact, '') != ''"),
+            "seat_basis": dict(self.conn.execute(
+                "select coalesce(seat_basis, '-'), count(*) from networks where seat is not null "
+                "group by 1 order by 2 desc").fetchall()),
+        }
+
+    @_locked
     def counts_per_state(self) -> dict[str, int]:
         rows = self.conn.execute(
             "select name, count(distinct network_id) from network_regions where kind = 'state' group by name")
@@ -354,7 +373,8 @@ class Store:
             office_contact=row["office_contact"], founded=row["founded"], profile=row["profile"],
             facts=json.loads(row["facts"]), sources=json.loads(row["sources"]),
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
-            topics=topics, sectors=sectors, awards=awards)
+            topics=topics, sectors=sectors, awards=awards, seat=row["seat"], seat_basis=row["seat_basis"],
+            seat_place=row["seat_place"], scope=row["scope"])
 
     def _point_lists(self, ids: list[str]) -> dict[str, list[tuple[float, float, str | None]]]:
         if self._points_of is not None:

@@ -54,8 +54,15 @@ def test_award_2013_lists_eight_winners(brain):
 
 def test_award_2019_is_honest_about_unknown_winners(brain):
     data = ask(brain, "Wer hat 2019 gewonnen?")
-    assert data["intent"] == "award" and data["networks"] == []
-    assert "4 Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor" in data["text"]
+    # one of the four identified by the audit 2026-12 (BANG StarterCenter, Delbrück); three still unnamed
+    assert data["intent"] == "award" and [n["id"] for n in data["networks"]] == ["bang-ausbildungsnetzwerk-gewerbebereich"]
+    assert "4 Auszeichnungen; 3 davon sind in unseren Quellen nicht namentlich genannt" in data["text"]
+
+
+def test_award_2018_does_not_state_a_disputed_presenter_as_fact(brain):
+    text = ask(brain, "/award 2018")["text"]
+    assert "Überreicht von" not in text
+    assert "widersprüchlich" in text and "Heil" in text and "Böhning" in text and "Wansleben" in text
 
 
 def test_award_2015_has_no_award(brain):
