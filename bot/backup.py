@@ -38,7 +38,8 @@ NETWORK_META_KEYS = frozenset({"schema_version", "source_fingerprint", "built_at
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_KEEP = 7
 SIDECARS = ("-wal", "-journal")  # what belongs to a database's content; "-shm" is rebuilt by SQLite
-_BACKUP_NAME = re.compile(r"^netzwerkbot-(network|userdata)-(\d{8}T\d{6}Z)(?:-(\d+))?\.sqlite$")
+# netzwerkbot-<kind>-<UTC time to the millisecond>.sqlite: sorting the names (as ls does) sorts them by age
+_BACKUP_NAME = re.compile(r"^netzwerkbot-(network|userdata)-(\d{8}T\d{6}\.\d{3}Z)\.sqlite$")
 
 
 class BackupError(StoreError):
@@ -76,10 +77,13 @@ def kind_of(conn: sqlite3.Connection) -> str | None:
 
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
     """None when ``pragma integrity_check`` says ok, else its first finding (one line)."""
-    rows = conn.execute("pragma integrity_check(5)").fetchall()
+    rows = conn.execute("pragma integrity_check(10)").fetchall()
     if rows == [("ok",)]:
         return None
-    return " ".join(" ".join(str(r[0]) for r in rows).split())[:200]
+    findings = [line.strip() for row in rows for line in str(row[0]).splitlines()
+                if line.strip() and not line.startswith("***")]  # "*** in database main ***" heads a group
+    more = len(findings) - 1
+    return " ".join(findings[0].split())[:160] + (f" (und {more} weitere)" if more > 0 else "") if findings else "?"
 
 
 def in_use(path: Path) -> bool:
@@ -155,17 +159,18 @@ def backups_of(kind: str, directory: Path) -> list[Path]:
     for path in directory.iterdir() if directory.is_dir() else ():
         match = _BACKUP_NAME.match(path.name)
         if match and match.group(1) == kind and path.is_file():
-            found.append(((match.group(2), int(match.group(3) or 0)), path))
-    return [path for _, path in sorted(found)]
+            found.append(path)
+    return sorted(found, key=lambda p: p.name)
 
 
 def _new_name(kind: str, directory: Path) -> Path:
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path, n = directory / f"netzwerkbot-{kind}-{stamp}.sqlite", 1
-    while path.exists():
-        n += 1
-        path = directory / f"netzwerkbot-{kind}-{stamp}-{n}.sqlite"
-    return path
+    while True:
+        now = time.time()
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+        path = directory / f"netzwerkbot-{kind}-{stamp}.sqlite"
+        if not path.exists():
+            return path
+        time.sleep(0.001)
 
 
 def backup_database(source: Path, kind: str, directory: Path, keep: int = DEFAULT_KEEP) -> BackupResult:

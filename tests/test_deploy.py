@@ -139,6 +139,19 @@ def test_systemd_analyze_verify(tmp_path):
     assert result.returncode == 0 and not complaints, result.stdout + result.stderr
 
 
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_security_exposure_is_low(tmp_path):
+    """systemd's own rating of the hardening (0 = fully locked down, 10 = none): at most 2.0 for both services."""
+    for name in ("netzwerkbot.service", "netzwerkbot-backup.service"):
+        shutil.copy(DEPLOY / name, tmp_path / name)
+        result = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager", str(tmp_path / name)],
+                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout + result.stderr)
+        if result.returncode != 0 and match is None:
+            pytest.skip(f"systemd-analyze security --offline not supported here: {result.stderr.strip()[:200]}")
+        assert match and float(match.group(1)) <= 2.0, result.stdout[-500:]
+
+
 # -- reverse proxy ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def defaults():
