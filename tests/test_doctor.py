@@ -25,6 +25,7 @@ import bot.doctor as doctor
 from bot.settings import PROJECT_ROOT
 
 from fake_botapi import BOT_USERNAME, DEFAULT_TOKEN, FakeBotApi
+from test_operator_faults import shared_dir  # noqa: F401 - a fixture (a directory 'nobody' may enter)
 from userdb_stub import make_user_db, note_ids
 
 pytestmark = pytest.mark.e2e
@@ -274,3 +275,24 @@ def test_user_db_open_by_the_running_bot_is_fine(db_copy):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_user_db_the_service_user_may_not_write_is_a_failure(shared_dir, built_db):
+    """For real, not simulated: doctor run as an unprivileged user (``nobody``) against a user database
+    owned by root with mode 0644 – readable, not writable. The network database is readable: OK."""
+    from test_operator_faults import _unprivileged_python
+
+    python, preexec, extra = _unprivileged_python()
+    db = shared_dir / "netzwerkbot.sqlite"
+    shutil.copy(built_db, db)
+    users = make_user_db(shared_dir / "netzwerkbot-users.sqlite", wal=False)
+    for path in (db, users):
+        path.chmod(0o644)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(shared_dir), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+           "PYTHONPATH": str(PROJECT_ROOT), "NETZWERKBOT_DB": str(db), **extra}
+    result = subprocess.run([python, "-m", "bot.cli", "doctor"], cwd=shared_dir, env=env, capture_output=True,
+                            text=True, timeout=120, preexec_fn=preexec)
+    found = findings(result)
+    assert result.returncode == 1, result.stdout
+    assert found["Nutzer-DB"][0] == "FEHLER" and "nicht beschreibbar" in found["Nutzer-DB"][1], result.stdout
+    assert found["Netzwerk-DB"][0] == "OK"
