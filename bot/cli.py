@@ -5,9 +5,10 @@
     netzwerkbot ask "…"          one answer as text;  --json for the JSON schema;  "-" reads stdin lines
     netzwerkbot chat             interactive console; buttons become numbered choices
     netzwerkbot db build|import|export|check|stats
+    netzwerkbot bench            run the benchmarks
+
     netzwerkbot db backup DIR [--keep N] | db restore FILE    copies of both databases while the bot runs
     netzwerkbot doctor           is this deployment healthy? one line per check, exit 1 on any failure
-    netzwerkbot bench            run the benchmarks
 
 Every expected failure (bad setting, corrupt database, bad import file) prints one clear line to
 stderr and exits non-zero; no traceback.
@@ -190,6 +191,26 @@ def cmd_db(settings: Settings, args) -> int:
     raise CliError("Unbekannter db-Befehl")
 
 
+# -- run -------------------------------------------------------------------------------------------
+NO_TOKEN = ("Kein TELEGRAM_BOT_TOKEN gesetzt. So bekommen Sie einen: in Telegram @BotFather öffnen, /newbot "
+            "senden, Namen wählen, das Token in .env als TELEGRAM_BOT_TOKEN=… eintragen. Ohne Token können Sie den "
+            "Bot in der Konsole ausprobieren: netzwerkbot chat")
+
+
+def cmd_run(settings: Settings, args) -> int:
+    if not settings.token:
+        raise CliError(NO_TOKEN, code=2)
+    from handlers.app import run_bot
+
+    return run_bot(settings, _brain(settings))
+
+
+def cmd_default(settings: Settings, args) -> int:
+    if settings.token:
+        return cmd_run(settings, args)
+    return cmd_chat(settings, args, demo_if_not_tty=True)
+
+
 # -- backup / restore / doctor ---------------------------------------------------------------------
 def cmd_db_backup(settings: Settings, args) -> int:
     from .backup import LABELS, USERDATA, BackupError, backup_database, restore_database
@@ -240,26 +261,6 @@ def cmd_doctor(args) -> int:
     return print_report(report, _print)
 
 
-# -- run -------------------------------------------------------------------------------------------
-NO_TOKEN = ("Kein TELEGRAM_BOT_TOKEN gesetzt. So bekommen Sie einen: in Telegram @BotFather öffnen, /newbot "
-            "senden, Namen wählen, das Token in .env als TELEGRAM_BOT_TOKEN=… eintragen. Ohne Token können Sie den "
-            "Bot in der Konsole ausprobieren: netzwerkbot chat")
-
-
-def cmd_run(settings: Settings, args) -> int:
-    if not settings.token:
-        raise CliError(NO_TOKEN, code=2)
-    from handlers.app import run_bot
-
-    return run_bot(settings, _brain(settings))
-
-
-def cmd_default(settings: Settings, args) -> int:
-    if settings.token:
-        return cmd_run(settings, args)
-    return cmd_chat(settings, args, demo_if_not_tty=True)
-
-
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"eine ganze Zahl ≥ 1 erwartet, nicht {text!r}")
@@ -289,13 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o")
     dbsub.add_parser("check", help="Konsistenz prüfen")
     dbsub.add_parser("stats", help="Zahlen")
+    sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
+
     bak = dbsub.add_parser("backup", help="beide Datenbanken im laufenden Betrieb sichern")
     bak.add_argument("directory", metavar="DIR", help="Zielverzeichnis (wird angelegt)")
     bak.add_argument("--keep", type=_positive, default=7, metavar="N", help="je Datenbank die N neuesten behalten (7)")
     res = dbsub.add_parser("restore", help="eine Sicherung zurückspielen (geprüft, atomar)")
     res.add_argument("file", metavar="FILE")
     sub.add_parser("doctor", help="Betrieb prüfen: Einstellungen, Token, Webhook, Datenbanken, Platz, Datenalter")
-    sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
     return parser
 
 
