@@ -135,14 +135,15 @@ def telegram_checks(settings: Settings, probe: Callable[[Settings], TelegramStat
 
 
 def _ago(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 120:
-        return f"{seconds} s"
+    """A duration rounded to its largest sensible unit (Telegram's error dates are whole seconds)."""
+    seconds = max(0.0, seconds)
+    if seconds < 119.5:
+        return f"{round(seconds)} s"
     if seconds < 7200:
-        return f"{seconds // 60} min"
+        return f"{round(seconds / 60)} min"
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} Tagen"
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} Tagen"
 
 
 def webhook_check(settings: Settings, info: dict, now: float) -> Check:
