@@ -8,6 +8,9 @@
     netzwerkbot db build|import|export|check|stats
     netzwerkbot bench            run the benchmarks
 
+    netzwerkbot db backup DIR [--keep N] | db restore FILE    copies of both databases while the bot runs
+    netzwerkbot doctor           is this deployment healthy? one line per check, exit 1 on any failure
+
 Every expected failure (bad setting, corrupt database, bad import file) prints one clear line to
 stderr and exits non-zero; no traceback.
 """
@@ -129,6 +132,8 @@ def cmd_db(settings: Settings, args) -> int:
     from .records import ImportFormatError
     from .store import Store, ensure_database
 
+    if args.db_command in ("backup", "restore"):
+        return cmd_db_backup(settings, args)
     catalog = Catalog.load(settings.data_dir)
     if args.db_command == "build":
         if settings.db_path.exists() and not args.force:
@@ -236,6 +241,62 @@ def cmd_default(settings: Settings, args) -> int:
     return cmd_chat(settings, args, demo_if_not_tty=True)
 
 
+# -- backup / restore / doctor ---------------------------------------------------------------------
+def cmd_db_backup(settings: Settings, args) -> int:
+    from .backup import LABELS, USERDATA, BackupError, backup_database, restore_database
+
+    if args.db_command == "restore":
+        try:
+            result = restore_database(Path(args.file), settings.db_path, settings.users_db)
+        except BackupError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"Wiederherstellen fehlgeschlagen, die bisherige Datenbank ist unverändert: "
+                           f"{exc.strerror or exc}") from None
+        kept = f"; die bisherige Datei liegt unter {result.before}" if result.before else ""
+        _print(f"Wiederhergestellt: {LABELS[result.kind]} {result.target} aus {result.source}{kept}.")
+        for note in result.notes:
+            _print(note)
+        if result.kind == USERDATA:
+            _print("Jetzt den Bot (wieder) starten: systemctl start netzwerkbot – oder netzwerkbot run.")
+        else:
+            _print("Ein laufender Bot übernimmt sie mit /reload (Admins), sonst beim nächsten Start.")
+        return 0
+    directory, failed = Path(args.directory), 0
+    for kind, source in (("network", settings.db_path), ("userdata", settings.users_db)):
+        result = backup_database(source, kind, directory, keep=args.keep)
+        if result.error:
+            sys.stderr.write(f"netzwerkbot: {result.error}\n")
+            failed += 1
+        elif result.note:
+            _print(f"Hinweis: {result.note}")
+        else:
+            removed = f"; {len(result.removed)} ältere gelöscht (es bleiben {args.keep})" if result.removed else ""
+            size = f"{result.size_bytes / 1e6:.1f} MB" if result.size_bytes >= 100_000 else f"{result.size_bytes / 1e3:.0f} kB"
+            _print(f"Gesichert: {LABELS[kind]} → {result.target} ({size}, "
+                   f"{result.seconds:.2f} s){removed}")
+    return 1 if failed else 0
+
+
+def cmd_doctor(args) -> int:
+    """Runs before (and without) the usual settings load: a bad setting is one of its findings."""
+    from .doctor import print_report, run_checks
+
+    def probe(settings: Settings):
+        from handlers.probe import probe_telegram
+
+        return probe_telegram(settings)
+
+    report = run_checks(env_file=args.env_file, telegram=probe)
+    return print_report(report, _print)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"eine ganze Zahl ≥ 1 erwartet, nicht {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netzwerkbot", description="Netzwerke zur Fachkräftesicherung finden.")
     parser.add_argument("--env-file", help="Pfad einer .env-Datei (Standard: ./.env)")
@@ -263,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("check", help="Konsistenz prüfen")
     dbsub.add_parser("stats", help="Zahlen")
     sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
+
+    bak = dbsub.add_parser("backup", help="beide Datenbanken im laufenden Betrieb sichern")
+    bak.add_argument("directory", metavar="DIR", help="Zielverzeichnis (wird angelegt)")
+    bak.add_argument("--keep", type=_positive, default=7, metavar="N", help="je Datenbank die N neuesten behalten (7)")
+    res = dbsub.add_parser("restore", help="eine Sicherung zurückspielen (geprüft, atomar)")
+    res.add_argument("file", metavar="FILE")
+    sub.add_parser("doctor", help="Betrieb prüfen: Einstellungen, Token, Webhook, Datenbanken, Platz, Datenalter")
     return parser
 
 
@@ -276,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "doctor":  # reports a bad setting as one of its lines instead of stopping at it
+        return cmd_doctor(args)
     try:
         settings = load_settings(dotenv_path=args.env_file)
         configure_logging(settings.log_level)

@@ -109,7 +109,9 @@ def export_records(db_path: Path, fmt: str) -> str:
         return yaml.safe_dump({"networks": records}, allow_unicode=True, sort_keys=False, width=110)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(ALL_FIELDS), lineterminator="\n")
+        # RFC 4180 line ends: a "\r" inside a profile is then quoted like "\n" (with "\n" alone it was not,
+        # and the file broke at that row on import)
+        writer = csv.DictWriter(out, fieldnames=list(ALL_FIELDS), lineterminator="\r\n")
         writer.writeheader()
         for rec in records:
             writer.writerow(to_flat_row(rec))

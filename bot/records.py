@@ -43,6 +43,12 @@ CSV_SEPARATOR = " | "
 # Control characters (Telegram refuses them, terminals interpret them) and bidi overrides (they can
 # make a name display as something else): never valid in a record; tab/CR/LF are whitespace.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Spreadsheet formula injection (OWASP "CSV Injection"): a cell beginning with one of these is run as a
+# formula by Excel/LibreOffice (``=HYPERLINK(…)`` becomes a live link). CSV export prefixes such a cell
+# with ``'`` and CSV import removes that prefix again, so a round trip gives back the exact text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")  # export: the trigger, possibly behind apostrophes of our own
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")       # import: what the export prefixed
 FIRST_AWARD_YEAR = 2012
 MAX_TEXT = 5000
 
@@ -296,7 +302,8 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
     """Read a CSV, JSON or YAML file into ``(row number, raw record)`` pairs."""
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # newline="": line ends inside CSV fields stay as written
+            text = fh.read()
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{path}: keine UTF-8-Datei ({exc.reason} bei Byte {exc.start})") from None
     if fmt == "csv":
@@ -308,7 +315,7 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
             if None in record:
                 rows.append((reader.line_num, {"id": record.get("id"), "__extra__": record.pop(None)}))
                 continue
-            rows.append((reader.line_num, {k: v for k, v in record.items() if v not in (None, "")}))
+            rows.append((reader.line_num, {k: csv_cell_value(v) for k, v in record.items() if v not in (None, "")}))
         return rows
     try:
         if fmt == "json":
@@ -327,7 +334,8 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
 
 
 def to_flat_row(rec: dict) -> dict[str, str]:
-    """One record as a CSV row: lists joined with `` | ``, awards as ``year: award``."""
+    """One record as a CSV row: lists joined with `` | ``, awards as ``year: award``, each cell made safe
+    for spreadsheets (:func:`csv_cell`)."""
     row = {}
     for name in ALL_FIELDS:
         value = rec.get(name)
@@ -337,5 +345,20 @@ def to_flat_row(rec: dict) -> dict[str, str]:
             value = seat_text(value)
         elif isinstance(value, list):
             value = CSV_SEPARATOR.join(value)
-        row[name] = "" if value is None else str(value)
+        row[name] = "" if value is None else csv_cell(str(value))
     return row
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula trigger gets a ``'`` in front.
+
+    Text that already starts with apostrophes before a trigger (``'=x``) gets one more, so that
+    :func:`csv_cell_value` – which removes exactly one – gives back every text exactly, a phone
+    number ``+49 …`` included.
+    """
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def csv_cell_value(cell: str) -> str:
+    """The text behind a cell written by :func:`csv_cell`: one leading ``'`` before a trigger is removed."""
+    return cell[1:] if _QUOTED.match(cell) else cell
