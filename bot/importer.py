@@ -22,7 +22,14 @@ import yaml
 
 from .build import BuildReport, Placer, _encode, write_networks
 from .catalog import Catalog
-from .records import ALL_FIELDS, RowProblem, parse_seat, read_rows, to_flat_row, validate_records
+from .records import (
+    ALL_FIELDS,
+    RowProblem,
+    parse_seat,
+    read_rows,
+    to_flat_row,
+    validate_records,
+)
 from .store import _open_checked
 
 

@@ -15,16 +15,17 @@ HELP_WORDS = {"hilfe", "help", "start", "hallo", "hi", "hey", "moin", "servus", 
               "menu", "anleitung", "befehle", "commands", "halloechen", "hallihallo", "huhu", "tach", "gruess",
               "gruss", "ahoi", "howdy"}
 # thanks and goodbyes: a short friendly reply, not the whole welcome text and not "nicht verstanden"
-THANKS_WORDS = {"danke", "dankeschoen", "thanks", "thank", "thx", "merci", "tschuess", "ciao", "bye", "ok", "okay",
+THANKS_WORDS = {"cheers", "ta", "mate", "danke", "dankeschoen", "thanks", "thank", "thx", "merci", "tschuess", "ciao", "bye", "ok", "okay",
                 "super", "prima", "toll", "klasse", "perfekt", "cool", "vielen", "dank", "herzlichen", "you", "gut",
                 "alles", "klar", "wiedersehen", "auf", "servus", "ade", "great", "nice"}
 HELP_PHRASES = ("was kannst du", "wie funktioniert", "was kann der bot", "was machst du", "wer bist du",
                 "guten tag", "guten morgen", "guten abend", "what can you do", "how does this work", "wie geht das",
                 "wie benutze", "wie nutze", "wie verwende", "wie bediene", "was kann ich", "kann ich dich",
-                "how do i use")
+                "how do i use", "good morning", "good evening", "good afternoon", "hello there", "hi there")
 AWARD_WORDS = {"award", "awards", "preis", "preise", "preistraeger", "preistraegerin", "preistraegerinnen",
                "ausgezeichnet", "auszeichnung", "auszeichnungen", "gewonnen", "gewinner", "gewinnerin", "sieger",
-               "praemiert", "winner", "winners", "won", "win", "wins", "awarded", "prize", "innovationstag", "preisverleihung",
+               "praemiert", "winner", "winners", "won", "win", "wins", "awardees", "awardee", "laureates",
+               "prizewinners", "awarded", "prize", "innovationstag", "preisverleihung",
                "innovativ", "innovative", "innovatives", "innovativste", "innovativsten", "fachkraeftepreis",
                "fachkraeftepreises", "wettbewerb", "wettbewerbs", "preisverleihungen", "preisgekroent",
                "preisgekroente", "preisjahr", "preisjahre", "preisjahren", "jury"}
@@ -33,11 +34,14 @@ CONTACT_WORDS = {"kontakt", "kontakte", "kontaktdaten", "erreichen", "erreiche",
                  "ansprechpartnerin", "website", "webseite", "homepage", "internetseite", "contact", "anrufen",
                  "phone", "address", "kontaktieren", "melden", "ansprechen", "sitz", "buero", "tel", "nr",
                  "mailadresse", "emailadresse", "telefonnr", "rufnummer", "durchwahl", "faxnummer", "postanschrift",
-                 "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse", "reach", "number"}
+                 "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse", "reach", "number", "speak", "talk", "call", "adress", "adresse", "e-mail",
+                 "emails", "phonenumber", "telephone"}
 CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is")
 NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naechste", "naechsten", "naechstes",
-                "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung"}
+                "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung", "nearest", "closest",
+                "vicinity", "within", "proximity", "surroundings", "surrounding"}
 COUNTRY_WORDS = {"deutschland", "bundesweit", "insgesamt", "germany", "gesamt", "deutschlandweit", "bundesgebiet"}
+NEARBY_PHRASES = ("in der naehe", "nicht weit", "not too far", "not far from", "in the area of", "close to")
 COUNT_PHRASES = ("wie viele", "wieviele", "wie viel", "wieviel", "anzahl", "how many", "zahl der")
 STOPWORDS = frozenset("""
     genau eigentlich macht machen tut tun erzaehl erzaehle erzaehlen beste besten bester standort
@@ -55,6 +59,7 @@ STOPWORDS = frozenset("""
     thema themen sich mein meine meiner meinem bin waere hast tell about please give more
     zustaendig zustaendige frage fragen neu sitzt
     i at to on with from by a an can could you we my our get know need want would like some tell touch
+    much somebody someone anybody anyone anything something exist exists has have had did does was were been be
 """.split())
 # typo'd intent words are read as these (only words of 7+ letters, one edit away)
 FUZZY_INTENT_WORDS = sorted(w for w in CONTACT_WORDS | AWARD_WORDS | NEARBY_WORDS if len(w) >= 7)
@@ -98,7 +103,7 @@ OFF_TOPIC_WORDS = frozenset("""restaurant restaurants gaststaette kneipe kneipen
     foerderung foerderungen foerdermittel foerderprogramm foerderprogramme zuschuss zuschuesse kredit darlehen
     subvention subventionen funding grant grants loan buergergeld kurzarbeitergeld
     stellenanzeige stellenanzeigen lebenslauf gehalt mindestlohn arbeitsvertrag kuendigung arbeitsrecht
-    aktien aktienkurs bitcoin""".split())
+    aktien aktienkurs bitcoin job jobs visa visum arbeitsvisum wage wages salary cv resume""".split())
 FUNDING_WORDS = frozenset("""foerderung foerderungen foerdermittel foerderprogramm foerderprogramme zuschuss zuschuesse
     kredit darlehen subvention subventionen funding grant grants loan""".split())
 OFF_TOPIC_PHRASES = ("essen gehen", "wie spaet", "wie viel uhr", "schreib mir", "schreiben sie mir",
@@ -108,18 +113,20 @@ EN_NAME_WORDS = {"alliance": "allianz", "alliances": "allianz", "axis": "achse",
                  "initiatives": "initiative", "pact": "pakt", "forum": "forum", "platform": "plattform",
                  "cooperation": "kooperation", "agency": "agentur", "campaign": "kampagne",
                  "partnership": "partnerschaft", "strategic": "strategische", "collective": "kollektiv",
-                 "county": "landkreis", "st": "sankt"}
+                 "county": "landkreis", "district": "landkreis", "st": "sankt"}
 # phrases rewritten before the words are read: English name parts, islands (their main town), words
 # written apart ("jade bay" is done by the name index itself, see SignalsMixin._join_split_names)
 PHRASES = {"skilled workers": "fachkraefte", "skilled worker": "fachkraefte", "skilled labour": "fachkraefte",
            "skilled workers network": "fachkraeftenetzwerk", "south west": "suedwest", "north west": "nordwest",
            "north sea": "nordsee", "east frisia": "ostfriesland", "sensor technology": "sensorik",
-           "get in touch": "kontakt", "reach out": "kontakt",
+           "get in touch": "kontakt", "reach out": "kontakt", "skilled worker network": "fachkraeftenetzwerk",
+           "skilled workers networks": "fachkraeftenetzwerke", "skilled worker networks": "fachkraeftenetzwerke", "business initiative": "wirtschaftsinitiative",
+           "district of": "landkreis", "county of": "landkreis", "innovative network": "innovatives netzwerk",
            "skilled labor": "fachkraefte", "skilled staff": "fachkraefte", "growth region": "wachstumsregion",
            "sylt": "westerland", "insel sylt": "westerland", "foehr": "wyk auf foehr", "amrum": "wittduen"}
 PHRASE_GUARDS = {"foehr": ("wyk auf",)}  # not inside "Wyk auf Föhr"
 # words that join two parts of one question ("Sachsen und Thüringen", "2013 oder 2014", "saarland, rlp")
-CONJUNCTIONS = frozenset("und oder sowie bzw plus u and or".split())
+CONJUNCTIONS = frozenset("und oder sowie bzw u and or".split())
 ARTICLES = frozenset("der die das den dem des ein eine einen einem einer the".split())
 LOCATIVES = frozenset("in im bei nahe naehe um von aus nach zu zum zur fuer ab rund umgebung umkreis near around "
                       "close to".split())

@@ -25,7 +25,8 @@ class RulesMixin:
         if not sig.topic or (top is not None and top.score >= 0.97 and top.precision >= 0.95):
             return False
         topic_words = {sig.tokens[i] for i in sig.topic_tokens}
-        return all(w in topic_words or self._is_topic_word(w) for w in self._rest_words(sig))
+        # "Fachkräfte from abroad Baden-Württemberg": the words every name has do not name a network either
+        return all(w in topic_words or self._is_topic_word(w) or self._generic(w) for w in self._rest_words(sig))
 
     def _weak_places(self, sig: Signals) -> bool:
         """Every place is one bare word not introduced as a place ("wer waren die Preisträger …")."""
@@ -56,6 +57,8 @@ class RulesMixin:
         scoped = self._scope(text, sig)
         if scoped is not None:
             return scoped
+        if set(sig.tokens) & {"themen", "topics", "branchen", "sectors"} and not (sig.topic or sig.spans or sig.postcode):
+            return Query(intent="info", text=text, info="themen")  # "Welche Themen gibt es?", "which topics …"
         matches = self.match_names(sig)
         network = self._decide_network(matches, sig)
         if network is not None and not sig.wants_contact and self._topic_explains(sig, matches[0] if matches else None):

@@ -34,12 +34,16 @@ from .lexicon import (
 )
 from .signals import Signals, Span
 
+WHAT_IS = ("was ist", "was sind", "was genau ist", "what is", "what are", "what exactly is", "whats", "was bedeutet")
 ADJECTIVE_ENDINGS = ("ische", "ischen", "ischer")  # "Sächsische Schweiz", "Fränkische Schweiz" are German
 
 
 class ScopeMixin:
     def _init_scope(self) -> None:
         self.knowledge = Knowledge.load(self.catalog.data_dir)
+        # patterns in the words the rules see ("skilled worker network" -> "fachkraeftenetzwerk")
+        self._faq_patterns = [(entry.id, " ".join(self._rewrite(pattern.split())))
+                              for entry in self.knowledge.faq.values() for pattern in entry.patterns]
         self._group_names = sorted(((name, group) for group in self.knowledge.groups for name in group.names),
                                    key=lambda ng: -len(ng[0].split()))
 
@@ -153,23 +157,23 @@ class ScopeMixin:
         if places or sig.years and sig.wants_award:
             return None  # "Wie viele Netzwerke gibt es in Bayern?" asks for Bayern, "… 2025 gewonnen?" for 2025
         best, best_len = None, 0
-        for entry in self.knowledge.faq.values():
-            for pattern in entry.patterns:
-                if f" {pattern} " in padded and len(pattern) > best_len:
-                    best, best_len = entry.id, len(pattern)
+        for faq_id, pattern in self._faq_patterns:
+            if f" {pattern} " in padded and len(pattern) > best_len:
+                best, best_len = faq_id, len(pattern)
         if best is not None:
             return best
+        content = {w for w in words if w not in STOPWORDS}
+        if any(padded.startswith(f" {p} ") for p in WHAT_IS) and content and content <= NETWORK_NOUNS | {"genau", "exactly"}:
+            return "was-ist-netzwerk"  # "what exactly is a Fachkräftenetzwerk", "Was ist eine Fachkräfteallianz?"
         if words & APPLY_WORDS and (sig.wants_award or words & {"wettbewerb", "fachkraeftepreis", "frist",
                                                                   "bewerbungsfrist"}):
             return "bewerben"  # "Können wir da auch mitmachen bei dem Wettbewerb?"
         if sig.topic:
             return None
-        content = {w for w in words if w not in STOPWORDS}
-        for entry in self.knowledge.faq.values():
-            for pattern in entry.patterns:
-                needed = {w for w in pattern.split() if w not in STOPWORDS}
-                if len(needed) >= 2 and needed <= content and len(content) <= len(needed) + 2:
-                    return entry.id
+        for faq_id, pattern in self._faq_patterns:
+            needed = {w for w in pattern.split() if w not in STOPWORDS}
+            if len(needed) >= 2 and needed <= content and len(content) <= len(needed) + 2:
+                return faq_id
         return None
 
     def _off_topic(self, sig: Signals) -> bool:

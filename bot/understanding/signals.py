@@ -22,6 +22,7 @@ from .lexicon import (
     HELP_PHRASES,
     HELP_WORDS,
     LAST_YEAR,
+    NEARBY_PHRASES,
     NEARBY_WORDS,
     NOT_INTENT_TYPOS,
     PHRASE_GUARDS,
@@ -168,7 +169,7 @@ class SignalsMixin:
         sig.wants_help = bool(words & HELP_WORDS) or any(f" {p} " in padded for p in HELP_PHRASES)
         sig.wants_award = bool(words & AWARD_WORDS) or "innovatives netzwerk" in folded
         sig.wants_contact = bool(words & CONTACT_WORDS) or any(f" {p} " in padded for p in CONTACT_PHRASES)
-        sig.wants_nearby = bool(words & NEARBY_WORDS) or "in der naehe" in folded
+        sig.wants_nearby = bool(words & NEARBY_WORDS) or any(f" {p} " in padded for p in NEARBY_PHRASES)
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
         sig.wants_country = bool(words & COUNTRY_WORDS)
         sig.wants_active = bool(words & ACTIVE_WORDS) or any(f" {p} " in padded for p in ACTIVE_PHRASES)

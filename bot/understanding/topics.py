@@ -56,7 +56,8 @@ class TopicsMixin:
                     return
         best = None  # (rank in topic_words, token index)
         for index, token in enumerate(tokens):
-            rank = None if index in taken else self._topic_rank(token)
+            # a number is no topic on its own ("within 50 km" is not "50+", the older workers)
+            rank = None if index in taken or token.isdigit() else self._topic_rank(token)
             if rank is not None and (best is None or rank < best[0]):
                 best = (rank, index)
         if best is not None:
