@@ -80,3 +80,41 @@ def test_held_out_questions(question_brain):
     held_out = evaluate.evaluate(question_brain, evaluate.load_questions(ROOT / "tests" / "questions_holdout.yaml"))
     assert len(held_out.results) >= 100
     assert held_out.overall >= MIN_HOLDOUT, _failures(held_out)
+
+
+# -- every set, with the questions that fail today pinned by their text ------------------------------------
+# A percentage floor lets one question break silently while another is fixed; these lists do not: a question
+# that fails and is not listed fails the test. A listed question that passes again is reported, not failed.
+QUESTION_SETS = {
+    "questions.yaml": (set(), 830),
+    "questions_holdout.yaml": ({"Netzwerke in Landsberg", "Fachkräfteallianz Leipzig oder Landkreis Leipzig?"}, 120),
+    # written blind for the second understanding pass (false towns, programme questions, out of scope, …)
+    "questions_understanding2.yaml": ({"contact details for the Network for Skilled Labor Harz County"}, 220),
+    # written blind in English (English speakers)
+    "questions_en.yaml": ({"anything around Lake Constance?", "Moin Fachkräfte Kiel - tell me more",
+                           "what is the nursing network in Braunschweig (Netzwerk Fachkräftesicherung in der Pflege)?",
+                           "Hohenlohe Plus, what do they do?", "anything in Dillingen?"}, 200),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUESTION_SETS))
+def test_no_question_fails_that_is_not_pinned(question_brain, name, capsys):
+    known, minimum = QUESTION_SETS[name]
+    result = evaluate.evaluate(question_brain, evaluate.load_questions(ROOT / "tests" / name))
+    assert len(result.results) >= minimum
+    failing = {r.item["q"] for r in result.failures}
+    new = [r for r in result.failures if r.item["q"] not in known]
+    assert not new, "\n".join(f"{r.item['q']!r} [{r.item.get('group')}]: {'; '.join(r.problems)}" for r in new)
+    fixed = known - failing
+    if fixed:
+        print(f"{name}: pinned failures that pass now (remove them from QUESTION_SETS): {sorted(fixed)}")
+
+
+def test_the_question_sets_cover_the_second_pass_and_english():
+    blind = evaluate.load_questions(ROOT / "tests" / "questions_understanding2.yaml")
+    assert {"false_town", "topic_local", "typo_state", "programme", "english_name", "out_of_scope", "active",
+            "mixed"} <= {q["group"] for q in blind}
+    english = evaluate.load_questions(ROOT / "tests" / "questions_en.yaml")
+    assert len(english) >= 120
+    assert {"region", "nearby", "award", "profile", "contact", "topic", "help", "info", "out_of_scope"} <= {
+        q["group"] for q in english}
