@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from . import actions
 from .catalog import Catalog
+from .feedback.texts import tr
 from .gazetteer import Gazetteer
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store
@@ -632,6 +633,7 @@ class Answerer:
             more.append(Button(f"Preis {net.award_years[0]}", actions.award(net.award_years[0])))
         if more:
             answer.buttons.append(more)
+        answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
     def _contact(self, query: Query) -> Answer:
@@ -666,6 +668,7 @@ class Answerer:
         answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
                      "von Personen."))
         self._provenance_and_buttons(answer, net, Button("ℹ️ Profil", actions.profile(net.id)))
+        answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
     @staticmethod
@@ -717,6 +720,7 @@ class Answerer:
             answer.add(t("• "), i(example))
         answer.add("Oder teilen Sie einfach Ihren Standort. Befehle: /region, /naehe, /award, /netzwerk, /kontakt, "
                    "/themen, /quellen, /datenschutz.")
+        answer.add(tr("help.more"))
         answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
                           [Button(label, action) for label, action in EXAMPLES[2:]]]
         return answer
@@ -747,14 +751,10 @@ class Answerer:
                          "Gewähr – bitte prüfen Sie sie auf der Website des Netzwerks."))
             return answer
         if query.info == "datenschutz":
-            answer.add(b("Datenschutz"))
-            answer.add("Der Bot speichert keine Profile und keine Gesprächsverläufe. Um zu antworten, verarbeitet er "
-                       "Ihre Nachricht bzw. Ihren geteilten Standort nur für diese eine Antwort; Standorte werden nicht "
-                       "gespeichert.")
-            answer.add("Nachrichtentexte werden nicht protokolliert. Für Betrieb und Missbrauchsschutz zählt der Bot "
-                       "kurzzeitig im Arbeitsspeicher, wie viele Nachrichten eine Telegram-Nutzer-ID pro Minute sendet, "
-                       "und führt anonyme Zähler (Anfragen je Art).")
-            answer.add("Telegram selbst verarbeitet Ihre Nachrichten nach seinen eigenen Bedingungen.")
+            answer.add(b(tr("privacy.title")))
+            for key in ("privacy.answers", "privacy.stored", "privacy.home", "privacy.abo", "privacy.reports",
+                        "privacy.ratings", "privacy.flows", "privacy.forget", "privacy.telegram"):
+                answer.add(tr(key))
             return answer
         return self._help(query)
 

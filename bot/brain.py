@@ -29,11 +29,12 @@ from pathlib import Path
 
 from . import actions
 from .answer import Answerer
+from .feedback.talkback import Talkback
 from .catalog import Catalog
 from .gazetteer import Gazetteer
 from .models import Answer, Caller, Query
 from .names import NameMatcher
-from .settings import Settings
+from .settings import Settings, default_user_db_path
 from .store import Store
 from .understand import Understanding
 
@@ -45,7 +46,8 @@ CACHE_IDS = 200_000  # network ids held by all cached lists together (~2 MB)
 
 
 class Brain:
-    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True, cache_size: int = CACHE_SIZE):
+    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True, cache_size: int = CACHE_SIZE,
+                 users_db: Path | None = None, admins: frozenset = frozenset()):
         self.db_path, self.data_dir = db_path, data_dir
         self.catalog = Catalog.load(data_dir)
         self.started = time.time()
@@ -57,10 +59,13 @@ class Brain:
         self._lock = threading.RLock()  # the brain: understanding, answering, the store
         self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
+        # -- talkback (issue 13): reports, ratings, home place, subscriptions; its own user database, opened on
+        #    first use (bot/feedback/talkback.py)
+        self.talkback = Talkback(self, users_db or default_user_db_path(db_path), admins)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Brain":
-        return cls(settings.db_path, settings.data_dir)
+        return cls(settings.db_path, settings.data_dir, users_db=settings.users_db, admins=settings.admins)
 
     def _open(self, auto_build: bool) -> None:
         store = Store.open(self.db_path, self.data_dir, self.catalog, auto_build=auto_build)
@@ -146,14 +151,18 @@ class Brain:
             return None  # long texts are rare and would only take memory
         return (kind, text)
 
-    def cached(self, kind: str, *args, caller: Caller | None = None) -> Answer | None:
+    def cached(self, kind: str, *args, caller: Caller | None = None, plain: bool = False,
+               count: bool = True) -> Answer | None:
         """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
 
         Never answers anything itself and never waits for the brain, so it is cheap enough to call on
         the event loop before handing a miss to a worker thread.
         """
+        # -- talkback hook (issue 13): a dialogue in progress or a feedback command is never a cache hit --
+        if not plain and self.talkback.takes(caller, "cached", kind, *args):
+            return self.talkback.cached(kind, args, caller)
         key = self._key(kind, *args)
-        return None if key is None else self._hit(key, count=True)
+        return None if key is None else self._hit(key, count=count)
 
     def _hit(self, key: tuple, count: bool) -> Answer | None:
         """A shallow copy of the cached answer (counted like a fresh one, and made most recent), or None."""
@@ -203,11 +212,17 @@ class Brain:
                 _key, (_answer, dropped) = self._cache.popitem(last=False)
                 self._cached_ids -= dropped
 
-    def ask(self, text: str, caller: Caller | None = None) -> Answer:
+    def ask(self, text: str, caller: Caller | None = None, plain: bool = False) -> Answer:
+        # -- talkback hook (issue 13): dialogues, reports, ratings, home place; it calls back with plain=True --
+        if not plain and self.talkback.takes(caller, "ask", text):
+            return self.talkback.ask(text, caller)
         return self._cached(self._key("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
 
-    def act(self, action: str, count: bool = True, caller: Caller | None = None) -> Answer:
+    def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
+        # -- talkback hook (issue 13): its own buttons (report, rating, admin, home, abo); plain=True calls back --
+        if not plain and self.talkback.takes(caller, "act", action):
+            return self.talkback.act(action, caller, count)
 
         def make() -> Answer:
             query = actions.decode(action)
@@ -217,7 +232,10 @@ class Brain:
 
         return self._cached(self._key("act", action), count, make)
 
-    def locate(self, lat: float, lon: float, caller: Caller | None = None) -> Answer:
+    def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
+        # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
+        if not plain and self.talkback.takes(caller, "locate", lat, lon):
+            return self.talkback.locate(lat, lon, caller)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
         return self._cached(self._key("locate", lat, lon), True,
