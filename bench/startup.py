@@ -90,7 +90,7 @@ def in_process(db_path: Path, repeat: int = 3) -> dict:
     from bot.gazetteer import Gazetteer
     from bot.names import NameMatcher
     from bot.store import Store
-    from bot.understand import Understanding
+    from bot.understanding import Understanding
 
     totals, steps = [], {k: [] for k in ("catalog", "store_open", "gazetteer", "name_index", "name_matcher",
                                          "understanding", "answerer")}

@@ -15,7 +15,11 @@ topic and intent, so "Weiter ▶" never loses the question's context.
     l:<code>:<page>     networks in a landscape ("sauerland")
     t:<topic>:<ref>:<page>  networks by topic; ref: - | state code | o12345 | z12345 | d12345 | l<code>
     k:<ref>:<page>      contact list for a place (same refs)
+    r:<ref>,<ref>:<page>  networks of two or more regions ("Sachsen und Thüringen": r:SN,TH)
     h  help    T  topics    Q  sources    D  privacy
+
+Questions with two parts list their parts with commas wherever one may stand: ``t:ges,s-log:o04109``,
+``t:ges:SN,TH:1``, ``k:SN,TH``, ``a:2013,2014``. An action longer than 64 bytes is not made (no button).
 
 The talkback features (``bot/feedback``) answer these themselves; they describe a step, not a query:
 
@@ -39,12 +43,14 @@ from .models import Query, Region
 MAX_BYTES = 64
 _ID = r"[a-z0-9][a-z0-9-]{0,59}"
 _PAGE = r"(?::(\d{1,4}))?"
-_REF = r"(-|[A-Z]{2}|[ozd]\d{5}|l[a-z-]{2,20})"
+_REF1 = r"(?:[A-Z]{2}|[ozd]\d{5}|l[a-z-]{2,20})"
+_REF = rf"(-|{_REF1}(?:,{_REF1}){{0,5}})"  # one region, or several joined by commas
+_TOPICS = r"([a-z-]{2,8}(?:,[a-z-]{2,8}){0,3})"
 PATTERNS = {
     "p": re.compile(rf"^p:({_ID})$"),
     "c": re.compile(rf"^c:({_ID})$"),
     "m": re.compile(rf"^m:({_ID})$"),
-    "a": re.compile(r"^a:(\d{4})?$"),
+    "a": re.compile(r"^a:(\d{4}(?:,\d{4}){0,3})?$"),
     "s": re.compile(rf"^s:([A-Z]{{2}}){_PAGE}$"),
     "d": re.compile(rf"^d:(\d{{5}}){_PAGE}$"),
     "o": re.compile(rf"^o:(\d{{5}}){_PAGE}$"),
@@ -52,8 +58,9 @@ PATTERNS = {
     "g": re.compile(rf"^g:(-?\d{{1,2}}\.\d{{1,4}}),(-?\d{{1,3}}\.\d{{1,4}}){_PAGE}$"),
     "n": re.compile(rf"^n:([oz]\d{{5}}|l[a-z-]{{2,20}}){_PAGE}$"),
     "l": re.compile(rf"^l:([a-z-]{{2,20}}){_PAGE}$"),
-    "t": re.compile(rf"^t:([a-z-]{{2,8}}):{_REF}{_PAGE}$"),
+    "t": re.compile(rf"^t:{_TOPICS}:{_REF}{_PAGE}$"),
     "k": re.compile(rf"^k:{_REF}{_PAGE}$"),
+    "r": re.compile(rf"^r:({_REF1}(?:,{_REF1}){{1,5}}){_PAGE}$"),
 }
 _PLACE_REF = r"[ozd]\d{5}|l[a-z-]{2,20}"
 FEEDBACK = {
@@ -81,8 +88,8 @@ def map_of(network_id: str) -> str:
     return f"m:{network_id}"
 
 
-def award(year: int | None) -> str:
-    return f"a:{year or ''}"
+def award(year: int | None, *more: int) -> str:
+    return f"a:{','.join(str(y) for y in (year, *more)) if year else ''}"
 
 
 # -- talkback (bot/feedback) ---------------------------------------------------------------------------
@@ -156,7 +163,29 @@ def region_from_ref(ref: str) -> Region | None:
 
 def for_query(query: Query, page: int) -> str | None:
     """The action that re-runs ``query`` at ``page`` (None when the query cannot be packed)."""
+    action = _for_query(query, page)
+    return action if action is None or len(action.encode()) <= MAX_BYTES else None
+
+
+def _refs(query: Query) -> str | None:
+    """All regions of ``query`` as refs joined by commas (None if one has no ref, e.g. a point)."""
+    refs = [region_ref(r) for r in query.regions] or ["-"]
+    return None if None in refs else ",".join(refs)
+
+
+def _for_query(query: Query, page: int) -> str | None:
     region = query.region
+    if query.extra_regions or query.extra_topics:
+        refs = _refs(query)
+        if refs is None:
+            return None
+        if query.intent == "topic" and query.topic:
+            return _paged(f"t:{','.join(query.topics)}:{refs}", page)
+        if query.intent == "contact":
+            return _paged(f"k:{refs}", page)
+        if query.intent in ("region", "nearby"):
+            return _paged(f"r:{refs}", page)
+        return None
     ref = region_ref(region)
     if query.intent == "topic" and query.topic:
         return _paged(f"t:{query.topic}:{ref}", page) if ref else None
@@ -198,7 +227,7 @@ def decode(action: str | None) -> Query | None:
     if not match:
         return None
     kind, groups = action[0], match.groups()
-    page = int(groups[-1]) if kind in "sdozgntkl" and groups[-1] else 0
+    page = int(groups[-1]) if kind in "sdozgntklr" and groups[-1] else 0
     if kind == "p":
         return Query(intent="profile", network_id=groups[0])
     if kind == "c":
@@ -206,7 +235,8 @@ def decode(action: str | None) -> Query | None:
     if kind == "m":
         return Query(intent="profile", network_id=groups[0], info="map")
     if kind == "a":
-        return Query(intent="award", year=int(groups[0]) if groups[0] else None)
+        years = [int(y) for y in groups[0].split(",")] if groups[0] else []
+        return Query(intent="award", year=years[0] if years else None, extra_years=years[1:])
     if kind == "s":
         return Query(intent="region", region=Region("state", "", code=groups[0]), page=page)
     if kind == "d":
@@ -225,8 +255,15 @@ def decode(action: str | None) -> Query | None:
     if kind == "n":
         return Query(intent="nearby", region=region_from_ref(groups[0]), page=page)
     if kind == "t":
-        return Query(intent="topic", topic=groups[0], region=region_from_ref(groups[1]), page=page)
+        topics, regions = groups[0].split(","), [region_from_ref(ref) for ref in groups[1].split(",")]
+        return Query(intent="topic", topic=topics[0], extra_topics=topics[1:], region=regions[0],
+                     extra_regions=[r for r in regions[1:] if r is not None], page=page)
     if kind == "k":
-        region = region_from_ref(groups[0])
-        return Query(intent="contact", region=region, page=page) if region else None
+        regions = [region_from_ref(ref) for ref in groups[0].split(",")]
+        if regions[0] is None:
+            return None
+        return Query(intent="contact", region=regions[0], extra_regions=[r for r in regions[1:] if r], page=page)
+    if kind == "r":
+        regions = [region_from_ref(ref) for ref in groups[0].split(",")]
+        return Query(intent="region", region=regions[0], extra_regions=regions[1:], page=page)
     return None

@@ -138,6 +138,12 @@ class Answerer:
         answer = handler(query)
         if query.notes:
             answer.paragraphs[:0] = [[i(note)] for note in query.notes]
+        answer.reused = list(query.reused)
+        if query.other_parts:
+            # a part of the question this answer does not cover: say so, and offer it as a button
+            answer.add(i("Ihre Frage nannte auch: " + ", ".join(c.label for c in query.other_parts)
+                         + " – dazu eine eigene Antwort:"))
+            answer.buttons.append([Button(_label(c.label, 40), c.action) for c in query.other_parts[:3]])
         return answer
 
     # -- lists ---------------------------------------------------------------------------------------
@@ -145,10 +151,12 @@ class Answerer:
     # so a list of thousands costs little more than one of six.
     def _list(self, answer: Answer, query: Query, ids: list[str] | Ranked, title: list, empty: str,
               show_distance: bool, near_from: int | None = None, open_action=actions.profile,
-              places: dict[str, tuple[float, str | None]] | None = None) -> Answer:
+              places: dict[str, tuple[float, str | None]] | None = None,
+              headers: dict[int, str] | None = None) -> Answer:
         """A paged list. ``ids``: every match, or a ``Ranked`` head (through the page asked for) with
         its total; ``near_from``: index where "in der Nähe" starts (after networks covering the place);
-        ``places``: per id the distance and the town it was measured to."""
+        ``places``: per id the distance and the town it was measured to; ``headers``: index -> the
+        heading of a group that starts there (a question about two regions lists them by region)."""
         ranked = ids if isinstance(ids, Ranked) else Ranked(ids, places or {}, len(ids))
         places, total = ranked.places, ranked.total
         answer.known_ids, answer.total = ranked.head, total
@@ -168,6 +176,13 @@ class Answerer:
         for n, net in enumerate(shown, start=first + 1):
             if near_from is not None and n - 1 == near_from and near_from < total:
                 answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
+            if headers:
+                if n - 1 in headers:
+                    answer.add(b(headers[n - 1] + ":"))
+                elif n == first + 1:
+                    started = max((k for k in headers if k < n - 1), default=None)
+                    if started is not None:
+                        answer.add(b(f"{headers[started]} (Fortsetzung):"))
             spans = [t(f"{n}. "), b(net.name)]
             town = places.get(net.id, (None, None))[1]
             towns = [town] + [x for x in net.towns if x != town] if town else net.towns
@@ -282,6 +297,8 @@ class Answerer:
                       extend=lambda count: first(count - len(before), among_of())[:2]), around
 
     def _region(self, query: Query) -> Answer:
+        if query.extra_regions:
+            return self._regions(query)
         region = self._resolve_region(query.region)
         if region is None:
             return self._stale(query)
@@ -329,6 +346,77 @@ class Answerer:
         return self._list(answer, query, listing, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
                           near_from=len(inside) if inside else None, open_action=open_action)
+
+    # -- questions about two or more regions -------------------------------------------------------
+    def _resolve_all(self, query: Query) -> list[Region] | None:
+        """Every region of ``query`` filled in (None if one is stale); the query keeps them resolved."""
+        regions = [self._resolve_region(r) for r in query.regions]
+        if not regions or any(r is None for r in regions):
+            return None
+        query.region, query.extra_regions = regions[0], regions[1:]
+        return regions
+
+    @staticmethod
+    def _names(labels: list[str]) -> str:
+        """ "Sachsen und Thüringen", "Bayern, Hessen und Saarland" """
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " und " + labels[-1]
+
+    def _where_all(self, regions: list[Region]) -> str:
+        if all(r.kind == "state" for r in regions):
+            names = self._names([r.name for r in regions])
+            return f"im {names}" if regions[0].name == "Saarland" else f"in {names}"
+        return "in " + self._names([self._region_label(r) for r in regions])
+
+    def _place_groups(self, regions: list[Region], among: set[str] | None = None
+                      ) -> tuple[list[str], Places, dict[int, str]]:
+        """The networks of each region, one group after another (a network is listed once, in its first
+        group): a state's networks; for a place, those covering it, nearest first, then the
+        ``NEARBY_MIN`` nearest others within ``NEARBY_KM``. ``among``: only these networks (a topic)."""
+        ids: list[str] = []
+        places: Places = {}
+        headers: dict[int, str] = {}
+        for region in regions:
+            if region.kind == "state":
+                group = self.store.ids_in_state(region.name)
+                group = [nid for nid in group if among is None or nid in among]
+                found: Places = {}
+            else:
+                inside = [nid for nid in self._inside(region) if among is None or nid in among]
+                group, found = self._by_distance(inside, region)
+                near = self.store.nearest(region.lat, region.lon, max_km=NEARBY_KM, limit=NEARBY_MIN,
+                                          exclude=set(group) | set(ids), among=among)
+                group += [nid for nid, _km, _town in near]
+                found.update({nid: (km, town) for nid, km, town in near})
+            group = [nid for nid in group if nid not in places and nid not in ids]
+            if group:
+                headers[len(ids)] = self._region_label(region) if region.kind != "state" else region.name
+            ids += group
+            places.update({nid: found[nid] for nid in group if nid in found})
+        return ids, places, headers
+
+    def _regions(self, query: Query) -> Answer:
+        """"Netzwerke in Sachsen und Thüringen", "Leipzig und Halle": every region's networks, by region."""
+        regions = self._resolve_all(query)
+        if regions is None:
+            return self._stale(query)
+        contact = query.intent == "contact"
+        answer = Answer("contact" if contact else "region", region=regions[0], extra_regions=regions[1:])
+        ids, places, headers = self._place_groups(regions)
+        states = all(r.kind == "state" for r in regions)
+        where = self._where_all(regions)
+        title = [b(f"Netzwerke {where}: {len(ids)}")]
+        if not states:
+            title.append(t(f" (je Ort die mit diesem Gebiet und die nächsten bis {NEARBY_KM:.0f} km)"))
+        if query.count_only:
+            verb = "ist" if len(ids) == 1 else "sind"
+            title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(ids))),
+                     t(" zur Fachkräftesicherung in unserer Datenbank.")]
+        answer = self._list(answer, query, ids, title, "Dort kennen wir noch kein Netzwerk.", not states,
+                            open_action=actions.contact if contact else actions.profile, places=places,
+                            headers=headers)
+        if contact:
+            answer.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
+        return answer
 
     def _region_label(self, region: Region) -> str:
         if region.kind == "area":
@@ -381,7 +469,32 @@ class Answerer:
                 ids = list(dict.fromkeys(ids + self.store.ids_with_topic("topic", field.name, state)))
         return ids
 
+    def _topics(self, query: Query) -> Answer:
+        """"Pflege und Logistik in Leipzig", "Pflege in Sachsen und Thüringen": the networks of any of the
+        topics, in any of the regions (grouped by region)."""
+        topics = [self.catalog.topic_by_code.get(code) for code in query.topics]
+        regions = self._resolve_all(query) if query.region is not None else []
+        if not topics or None in topics or regions is None:
+            return self._stale(query)
+        answer = Answer("topic", region=regions[0] if regions else None, topic=topics[0].code,
+                        extra_regions=regions[1:], extra_topics=[x.code for x in topics[1:]])
+        among = list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None)))
+        names = self._names([f"„{topic.name}“" for topic in topics])
+        label = "Themen" if len(topics) > 1 else ("Branche" if topics[0].kind == "sector" else "Thema")
+        if not regions:
+            title = [b(f"{label} {names}: {_count(len(among))}")]
+            return self._list(answer, query, among, title, "Dazu kennen wir noch kein Netzwerk.", False)
+        ids, places, headers = self._place_groups(regions, among=set(among))
+        states = all(r.kind == "state" for r in regions)
+        title = [b(f"{label} {names} {self._where_all(regions)}: {_count(len(ids))}")]
+        if not states:
+            title.append(t(f" (je Ort die mit diesem Gebiet und die nächsten bis {NEARBY_KM:.0f} km)"))
+        return self._list(answer, query, ids, title, "Dazu kennen wir dort kein Netzwerk.", not states,
+                          places=places, headers=headers if len(regions) > 1 else None)
+
     def _topic(self, query: Query) -> Answer:
+        if query.extra_topics or query.extra_regions:
+            return self._topics(query)
         topic = self.catalog.topic_by_code.get(query.topic or "")
         region = self._resolve_region(query.region)
         if topic is None or (query.region is not None and region is None):
@@ -459,19 +572,47 @@ class Answerer:
             answer.add(i("Für 2015 und 2023 ist keine Auszeichnung belegt."))
             answer.buttons += _grid([Button(str(year), actions.award(year)) for year in years], 4)
             return answer
-        events = self.store.award_events(query.year)
-        if not events:
-            answer.add(b(f"Für {query.year} ist uns keine Auszeichnung „Innovatives Netzwerk“ bekannt."))
-            if query.year < 2012:
-                answer.add("Die Auszeichnung wird erst seit 2012 vergeben.")
-            elif query.year in (2015, 2023):
-                answer.add("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine Preisverleihung.")
-            else:
-                answer.add("Die bekannten Preisjahre finden Sie unten.")
-            closest = sorted(years, key=lambda y: (abs(y - query.year), y))[:4]
-            answer.buttons.append([Button(str(y), actions.award(y)) for y in sorted(closest)])
-            answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
+        winners: list[NetworkSummary] = []
+        for year in query.years:
+            for net in self._award_year(answer, year, years, alone=not query.extra_years):
+                if net.id not in {w.id for w in winners}:
+                    winners.append(net)
+        answer.extra_years = list(query.extra_years)
+        answer.networks, answer.total = winners, len(winners)
+        for net in winners[:8]:
+            answer.buttons.append([Button(_label(net.name), actions.profile(net.id))])
+        if query.extra_years:
+            answer.buttons.append([Button("Alle Jahre", actions.award(None))])
             return answer
+        index = years.index(query.year) if query.year in years else -1
+        if index < 0 and not winners and answer.buttons:
+            return answer  # no award that year: the nearest years are offered already
+        nav = []
+        if index > 0:
+            nav.append(Button(f"◀ {years[index - 1]}", actions.award(years[index - 1])))
+        nav.append(Button("Alle Jahre", actions.award(None)))
+        if 0 <= index < len(years) - 1:
+            nav.append(Button(f"{years[index + 1]} ▶", actions.award(years[index + 1])))
+        answer.buttons.append(nav)
+        return answer
+
+    def _award_year(self, answer: Answer, year: int, years: list[int], alone: bool) -> list[NetworkSummary]:
+        """The events of one award year into ``answer``; returns its known winners. ``alone``: the only
+        year asked (a year without award then offers the nearest years)."""
+        events = self.store.award_events(year)
+        if not events:
+            answer.add(b(f"Für {year} ist uns keine Auszeichnung „Innovatives Netzwerk“ bekannt."))
+            if year < 2012:
+                answer.add("Die Auszeichnung wird erst seit 2012 vergeben.")
+            elif year in (2015, 2023):
+                answer.add("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine Preisverleihung.")
+            elif alone:
+                answer.add("Die bekannten Preisjahre finden Sie unten.")
+            if alone:
+                closest = sorted(years, key=lambda y: (abs(y - year), y))[:4]
+                answer.buttons.append([Button(str(y), actions.award(y)) for y in sorted(closest)])
+                answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
+            return []
         winners: list[NetworkSummary] = []
         events.sort(key=lambda e: e["award"] == COORDINATOR_AWARD)
         for event in events:
@@ -511,31 +652,25 @@ class Answerer:
             winners += [w for w in known if w.id not in {x.id for x in winners}]
             if event.get("sources"):
                 answer.add(i("Quellen: " + _sources(event["sources"])))
-        answer.networks, answer.total = winners, len(winners)
-        for net in winners[:8]:
-            answer.buttons.append([Button(_label(net.name), actions.profile(net.id))])
-        index = years.index(query.year) if query.year in years else -1
-        nav = []
-        if index > 0:
-            nav.append(Button(f"◀ {years[index - 1]}", actions.award(years[index - 1])))
-        nav.append(Button("Alle Jahre", actions.award(None)))
-        if 0 <= index < len(years) - 1:
-            nav.append(Button(f"{years[index + 1]} ▶", actions.award(years[index + 1])))
-        answer.buttons.append(nav)
-        return answer
+        return winners
 
     def _award_in_region(self, query: Query, region: Region) -> Answer:
         """Award winners of a state, or around a place (optionally one year); unnamed winners may be among them."""
-        answer = Answer("award", year=query.year, region=region)
-        events = self.store.award_events(query.year)
+        regions = self._resolve_all(query) or [region]
+        answer = Answer("award", year=query.year, region=region, extra_years=list(query.extra_years),
+                        extra_regions=regions[1:])
+        events = [e for year in (query.years or [None]) for e in self.store.award_events(year)]
         winners: dict[str, list[str]] = {}
         for event in events:
             for net in self.store.summaries_by_ids(event["winner_ids"]):
                 winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
         if region.kind == "state":
-            networks = [n for n in self.store.summaries_by_ids(list(winners)) if region.name in n.states]
-            where = _in_state(region.name)
+            names = {r.name for r in regions if r.kind == "state"}
+            networks = [n for n in self.store.summaries_by_ids(list(winners)) if names & set(n.states)]
+            where = self._where_all(regions) if len(regions) > 1 else _in_state(region.name)
             origin = "aus dem Saarland" if region.name == "Saarland" else f"aus {region.name}"
+            if len(regions) > 1:
+                origin = "aus " + self._names([r.name for r in regions])
         else:
             inside = set(self._inside(region))
             ordered, places = self._by_distance(list(winners), region)
@@ -545,7 +680,7 @@ class Answerer:
                 net.distance_km = places[net.id][0] if net.id in places else None
             where = f"nahe {self._region_label(region)} (bis {NEARBY_KM:.0f} km)"
             origin = "aus dieser Gegend"
-        when = f" {query.year}" if query.year else ""
+        when = f" {self._names([str(y) for y in query.years])}" if query.year else ""
         answer.add(b(f"Ausgezeichnete Netzwerke {where}{when}: {len(networks)}"))
         if not networks:
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
@@ -585,6 +720,8 @@ class Answerer:
             return self._stale(query)
         if query.info == "map":
             return self._map(net)
+        if query.facet == "award":
+            return self._awards_of(net, query.year)
         answer = Answer("profile", network_id=net.id)
         answer.networks, answer.total = [net], 1
         answer.add(b(net.name))
@@ -636,11 +773,32 @@ class Answerer:
         answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
+    def _awards_of(self, net: NetworkDetail, year: int | None) -> Answer:
+        """"Wann wurde die ausgezeichnet?" about the network just shown: the short answer, then buttons."""
+        answer = Answer("profile", network_id=net.id)
+        answer.networks, answer.total = [net], 1
+        if net.awards:
+            lines = [f"{award['award']} {award['year']}" + (" (die Koordination des Netzwerks, eine Person)"
+                                                           if award["award"] == COORDINATOR_AWARD else "")
+                     for award in net.awards]
+            answer.add(t("🏆 "), b(net.name), t(" wurde ausgezeichnet: " + "; ".join(lines) + "."))
+            if year and year not in {a["year"] for a in net.awards}:
+                answer.add(i(f"Für {year} ist keine Auszeichnung dieses Netzwerks bekannt."))
+        else:
+            answer.add(t("Für "), b(net.name), t(" ist keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
+        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
+        row = [Button("ℹ️ Profil", actions.profile(net.id)), Button("📞 Kontakt", actions.contact(net.id))]
+        answer.buttons.append(row)
+        if net.award_years:
+            answer.buttons.append([Button(f"Preisträger {y}", actions.award(y)) for y in net.award_years[:3]])
+        return answer
+
     def _contact(self, query: Query) -> Answer:
         if query.network_id is None and query.region is not None:
             listing = self._region(query)
-            listing.intent = "contact"
-            listing.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
+            if not query.extra_regions:  # _regions says it itself
+                listing.intent = "contact"
+                listing.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
             return listing
         net = self._network(query)
         if net is None:
@@ -706,6 +864,11 @@ class Answerer:
                        "oder einem Netzwerk.")
             answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
             return answer
+        if query.info == "no_more_pages":
+            answer.add("Weitere Seiten gibt es dazu nicht – die Antwort oben ist vollständig. Fragen Sie gern nach "
+                       "einem anderen Ort, Thema oder Netzwerk.")
+            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            return answer
         if query.info == "empty":
             answer.add("Ihre Nachricht war leer. So können Sie mich fragen:")
         else:
@@ -752,7 +915,7 @@ class Answerer:
             return answer
         if query.info == "datenschutz":
             answer.add(b(tr("privacy.title")))
-            for key in ("privacy.answers", "privacy.stored", "privacy.home", "privacy.abo", "privacy.reports",
+            for key in ("privacy.answers", "privacy.conversation", "privacy.stored", "privacy.home", "privacy.abo", "privacy.reports",
                         "privacy.ratings", "privacy.flows", "privacy.forget", "privacy.telegram"):
                 answer.add(tr(key))
             return answer
@@ -783,6 +946,12 @@ class Answerer:
             "no_network": "Ein Netzwerk dieses Namens kenne ich leider nicht. Versuchen Sie einen Teil des Namens oder den Ort.",
             "bad_postcode": "Diese Postleitzahl kenne ich nicht. Bitte prüfen Sie die fünf Ziffern.",
             "unknown_command": "Diesen Befehl kenne ich nicht.",
+            "need_list": "Wovon soll ich mehr zeigen? Stellen Sie zuerst eine Frage, z. B. „Netzwerke in Sachsen“ – "
+                         "dann blättern Sie mit „weiter“ und „zurück“.",
+            "need_choice": "Worauf beziehen Sie sich? Gerade habe ich Ihnen keine Auswahl gezeigt. Nennen Sie einen "
+                           "Ort, ein Thema oder den Namen eines Netzwerks.",
+            "need_network_award": "Welches Netzwerk meinen Sie? Nennen Sie den Namen, z. B. „Wann wurde die "
+                                  "Ems-Achse ausgezeichnet?“ – oder fragen Sie nach einem Jahr: „Preisträger 2013“.",
         }
         missing = (query.info or "").startswith("need_")
         answer.add(b("Dafür brauche ich noch eine Angabe." if missing else "Das habe ich leider nicht verstanden."))

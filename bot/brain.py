@@ -28,15 +28,16 @@ from collections import Counter, OrderedDict
 from pathlib import Path
 
 from . import actions
-from .answer import Answerer
-from .feedback.talkback import Talkback
+from .answer import PAGE_SIZE, Answerer
 from .catalog import Catalog
+from .conversation import Conversations, State
+from .feedback.talkback import Talkback
 from .gazetteer import Gazetteer
 from .models import Answer, Caller, Query
 from .names import NameMatcher
 from .settings import Settings, default_user_db_path
 from .store import Store
-from .understand import Understanding
+from .understanding import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Brain:
         self.cache_hits = 0
         self._cache: OrderedDict[tuple, tuple[Answer, int]] = OrderedDict()  # key -> (answer, its ids)
         self._cached_ids = 0
+        self.conversations = Conversations()  # per chat: the last turn, for follow-ups (in memory only)
         self._lock = threading.RLock()  # the brain: understanding, answering, the store
         self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
@@ -156,13 +158,36 @@ class Brain:
         """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
 
         Never answers anything itself and never waits for the brain, so it is cheap enough to call on
-        the event loop before handing a miss to a worker thread.
+        the event loop before handing a miss to a worker thread. A message that may follow up on the
+        caller's conversation is never answered from the cache.
         """
         # -- talkback hook (issue 13): a dialogue in progress or a feedback command is never a cache hit --
         if not plain and self.talkback.takes(caller, "cached", kind, *args):
             return self.talkback.cached(kind, args, caller)
+        conversation = caller.conversation if caller else None
+        state = self.conversations.get(conversation)
+        if kind == "ask" and state is not None and self._may_follow(args[0], state):
+            return None
         key = self._key(kind, *args)
-        return None if key is None else self._hit(key, count=count)
+        answer = None if key is None else self._hit(key, count=count)
+        if answer is not None:
+            self._remember(conversation, state, answer, args[0] if kind == "ask" else None)
+        return answer
+
+    def _may_follow(self, text: object, state: State) -> bool:
+        return isinstance(text, str) and self.understanding.may_follow(text, state.intent == "clarify")
+
+    def _remember(self, conversation: str | None, state: State | None, answer: Answer,
+                  asked: str | None = None) -> None:
+        """Keep what ``answer`` (to the message ``asked``) showed as the conversation's last turn."""
+        if conversation:
+            after = State.after(state, answer, PAGE_SIZE, asked)
+            if after is not None:
+                self.conversations.put(conversation, after)
+
+    def forget_conversation(self, caller: Caller | None) -> None:
+        """Drop what the conversation of ``caller`` remembers (a new conversation starts)."""
+        self.conversations.forget(caller.conversation if caller else None)
 
     def _hit(self, key: tuple, count: bool) -> Answer | None:
         """A shallow copy of the cached answer (counted like a fresh one, and made most recent), or None."""
@@ -213,10 +238,22 @@ class Brain:
                 self._cached_ids -= dropped
 
     def ask(self, text: str, caller: Caller | None = None, plain: bool = False) -> Answer:
+        """Answer a message. With a conversation (``caller.conversation``) a follow-up ("Kontakt dazu",
+        "und in Thüringen?", "weiter") is completed from the last turn; a message that cannot refer to it
+        is answered on its own, as without a conversation, and may come from the cache."""
         # -- talkback hook (issue 13): dialogues, reports, ratings, home place; it calls back with plain=True --
         if not plain and self.talkback.takes(caller, "ask", text):
             return self.talkback.ask(text, caller)
-        return self._cached(self._key("ask", text), True, lambda: self.answer(self.understanding.understand(text)))
+        conversation = caller.conversation if caller else None
+        state = self.conversations.get(conversation)
+        if state is not None and self._may_follow(text, state):
+            with self._lock:
+                answer = self.answer(self.understanding.understand(text, state))
+        else:
+            answer = self._cached(self._key("ask", text), True,
+                                  lambda: self.answer(self.understanding.understand(text)))
+        self._remember(conversation, state, answer, text)
+        return answer
 
     def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
@@ -230,7 +267,10 @@ class Brain:
                 query = Query(intent="stale")
             return self.answer(query, count=count)
 
-        return self._cached(self._key("act", action), count, make)
+        answer = self._cached(self._key("act", action), count, make)
+        if caller is not None and caller.conversation:
+            self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
+        return answer
 
     def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
         # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
@@ -238,5 +278,8 @@ class Brain:
             return self.talkback.locate(lat, lon, caller)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
-        return self._cached(self._key("locate", lat, lon), True,
-                            lambda: self.answer(self.understanding.from_location(lat, lon)))
+        answer = self._cached(self._key("locate", lat, lon), True,
+                              lambda: self.answer(self.understanding.from_location(lat, lon)))
+        if caller is not None and caller.conversation:
+            self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
+        return answer

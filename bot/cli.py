@@ -3,6 +3,7 @@
     netzwerkbot                  the bot on Telegram if TELEGRAM_BOT_TOKEN is set, else the console
     netzwerkbot run              the Telegram bot (polling, or webhook when WEBHOOK_URL is set)
     netzwerkbot ask "…"          one answer as text;  --json for the JSON schema;  "-" reads stdin lines
+                                 (--dialog: the lines are turns of one conversation, "" starts a new one)
     netzwerkbot chat             interactive console; buttons become numbered choices
     netzwerkbot db build|import|export|check|stats
     netzwerkbot reports list|show ID|export   what users reported (the user-data database)
@@ -65,12 +66,22 @@ def _print_answer(answer) -> None:
 def cmd_ask(settings: Settings, args) -> int:
     from .render import to_json, to_text
 
+    from .models import Caller
+
     brain = _brain(settings)
     questions = [" ".join(args.text)] if args.text != ["-"] else None
+    if args.dialog and questions is not None:
+        raise CliError('--dialog liest die Gesprächszüge von stdin: netzwerkbot ask --json --dialog -')
     if questions is None:
+        # --dialog: every line is one turn of one conversation; an empty line starts a new one
+        conversation = 1
         for line in sys.stdin:
             line = line.rstrip("\n")
-            answer = brain.ask(line)
+            if args.dialog and not line.strip():
+                conversation += 1
+                continue
+            caller = Caller(conversation=f"dialog-{conversation}") if args.dialog else None
+            answer = brain.ask(line, caller=caller)
             _print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer) + "\n")
         return 0
     answer = brain.ask(questions[0])
@@ -336,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="eine Frage beantworten")
     ask.add_argument("--json", action="store_true", help="Antwort als JSON (Schema im README)")
     ask.add_argument("--compact", action="store_true", help="JSON in einer Zeile")
+    ask.add_argument("--dialog", action="store_true",
+                     help='mit "-": jede Zeile ist ein Zug eines Gesprächs (Rückfragen wie „Kontakt dazu“ beziehen '
+                          'sich auf die Zeile davor); eine leere Zeile beginnt ein neues Gespräch')
     ask.add_argument("text", nargs="+", help='die Frage, oder "-" für eine Frage je Zeile von stdin')
     sub.add_parser("chat", help="interaktive Konsole")
     db = sub.add_parser("db", help="Datenbank pflegen")

@@ -74,6 +74,27 @@ class Query:
     choices: list[Choice] = field(default_factory=list)
     info: str | None = None  # for intent "info": quellen | datenschutz | themen | start
     notes: list[str] = field(default_factory=list)
+    # Questions with two parts ("Sachsen und Thüringen", "2013 und 2014", "Pflege und Logistik"): the
+    # further regions, years and topics beyond the first (which stay in ``region``/``year``/``topic``).
+    extra_regions: list[Region] = field(default_factory=list)
+    extra_years: list[int] = field(default_factory=list)
+    extra_topics: list[str] = field(default_factory=list)
+    facet: str | None = None  # what a "profile" follow-up asks about: "award" ("wann wurde die ausgezeichnet?")
+    reused: list[str] = field(default_factory=list)  # slots filled from the conversation: intent, region, …
+    # parts of the message this answer could not combine with the rest: (what was asked, action) -> a button
+    other_parts: list[Choice] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[Region]:
+        return ([self.region] if self.region is not None else []) + self.extra_regions
+
+    @property
+    def years(self) -> list[int]:
+        return ([self.year] if self.year is not None else []) + self.extra_years
+
+    @property
+    def topics(self) -> list[str]:
+        return ([self.topic] if self.topic else []) + self.extra_topics
 
 
 # -- the document --------------------------------------------------------------------------------
@@ -151,6 +172,10 @@ class Answer:
     page: int = 0
     pages: int = 1
     request_location: bool = False  # ask the user to share a location (Telegram: keyboard button)
+    extra_regions: list[Region] = field(default_factory=list)  # the further parts of a two-part question
+    extra_years: list[int] = field(default_factory=list)
+    extra_topics: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)  # slots taken from the conversation (see Query.reused)
     # -- talkback (bot/feedback) --
     outbox: list["Notice"] = field(default_factory=list)  # messages for other people (admins, a reporter)
     toast: str | None = None  # a short confirmation of a button press (Telegram: the callback answer)

@@ -187,6 +187,10 @@ def to_json(answer: Answer) -> dict:
         "page": answer.page,
         "pages": answer.pages,
         "choices": [c.to_json() for c in answer.choices],
+        "regions": [r.to_json() for r in ([answer.region] if answer.region else []) + answer.extra_regions],
+        "years": ([answer.year] if answer.year is not None else []) + answer.extra_years,
+        "topics": ([answer.topic] if answer.topic else []) + answer.extra_topics,
+        "reused": list(answer.reused),
         "text": to_text(answer, numbered=False),
         "telegram": [m.to_json() for m in to_telegram(answer)],
     }

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -52,6 +52,18 @@ def fold(text: str) -> str:
     if not text:
         return ""
     return _fold_cached(text) if len(text) <= FOLD_CACHE_LEN else _fold(text)
+
+
+_NON_WORD_ANY_CASE = re.compile(r"[^0-9A-Za-z]+")
+
+
+def case_marks(text: str) -> list[bool]:
+    """For each token of ``fold(text)``, whether it was written with a capital letter ("Weil wir" ->
+    [True, False]). Tokens are cut exactly as ``fold`` cuts them, so the lists line up."""
+    text = unicodedata.normalize("NFC", text or "").translate(_UMLAUTS)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return [word[0].isupper() for word in _NON_WORD_ANY_CASE.split(text) if word]
 
 
 def fold_compact(text: str) -> str:

@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.feedback.phrases import TELEGRAM_COMMANDS
-from bot.understand import COMMAND_ALIASES
+from bot.understanding import COMMAND_ALIASES
 
 from .common import Context, ask_brain, caller_of, count, rate_ok
 from .outbox import deliver

@@ -7,7 +7,6 @@ can build an Application with any brain and inspect the counters without globals
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections import Counter
 
@@ -57,7 +56,7 @@ async def ask_brain(context: Context, kind: str, *args, caller: Caller | None = 
     brain = brain_of(context)
     answer = brain.cached(kind, *args, caller=caller)
     if answer is None:
-        answer = await asyncio.to_thread(functools.partial(getattr(brain, kind), *args, caller=caller))
+        answer = await asyncio.to_thread(getattr(brain, kind), *args, caller=caller)
     return answer
 
 

@@ -8,6 +8,7 @@ group and overall, then every failure with what was expected and what came back.
     .venv/bin/python scripts/evaluate.py
     .venv/bin/python scripts/evaluate.py --min-overall 0.97 --min-state 1.0   # exit 1 below a floor
     .venv/bin/python scripts/evaluate.py --group state --verbose
+    .venv/bin/python scripts/evaluate.py --dialogues          # the multi-turn dialogues (tests/dialogues.yaml)
 
 Without ``--db`` the database is built from ``data/`` into a temporary directory first.
 """
@@ -30,6 +31,9 @@ if str(ROOT) not in sys.path:
 DEFAULT_QUESTIONS = ROOT / "tests" / "questions.yaml"
 LABELS = ("intent", "state", "region", "region_kind", "region_name", "region_state", "year", "network", "topic",
           "choices", "count")
+# labels of a dialogue turn besides those above: every region / year / topic of a two-part question, the
+# slots taken from the conversation, the page shown, and a piece of the answer text
+TURN_LABELS = LABELS + ("regions", "years", "topics", "reused", "page", "text")
 INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown")
 
 
@@ -158,6 +162,22 @@ def check(item: dict, data: dict, count_only: bool | None = None) -> list[str]:
             problems.append(f"choice {wanted!r} not offered")
     if "count" in item and bool(item["count"]) != bool(count_only):
         problems.append(f"count {bool(count_only)} != {bool(item['count'])}")
+    if "regions" in item:
+        names = [r.get("name") for r in data.get("regions") or []]
+        if len(names) != len(item["regions"]) or not all(
+                _region_name_matches(want, got) for want, got in zip(item["regions"], names)):
+            problems.append(f"regions {names!r} != {item['regions']!r}")
+    for key in ("years", "topics"):
+        if key in item and list(data.get(key) or []) != list(item[key]):
+            problems.append(f"{key} {data.get(key)!r} != {item[key]!r}")
+    if "reused" in item and not set(item["reused"] or []) <= set(data.get("reused") or []):
+        problems.append(f"reused {data.get('reused')!r} lacks {item['reused']!r}")
+    if "reused" in item and not item["reused"] and data.get("reused"):
+        problems.append(f"reused {data.get('reused')!r}, expected none")
+    if "page" in item and data.get("page") != item["page"]:
+        problems.append(f"page {data.get('page')!r} != {item['page']!r}")
+    if "text" in item and str(item["text"]).casefold() not in (data.get("text") or "").casefold():
+        problems.append(f"text lacks {item['text']!r}")
     return problems
 
 
@@ -170,6 +190,51 @@ def evaluate(brain, items: list[dict]) -> Report:
         count_only = brain.understand(item["q"]).count_only if "count" in item else None
         problems = check(item, data, count_only)
         report.results.append(Result(item, not problems, problems, summary(data, count_only)))
+    return report
+
+
+# -- dialogues ------------------------------------------------------------------------------------
+DEFAULT_DIALOGUES = ROOT / "tests" / "dialogues.yaml"
+
+
+def load_dialogues(path: Path = DEFAULT_DIALOGUES) -> list[dict]:
+    """Multi-turn conversations: ``{name, category, turns: [{q, <labels>}, …]}``."""
+    dialogues = yaml.safe_load(path.read_text(encoding="utf-8"))["dialogues"]
+    for n, dialogue in enumerate(dialogues, start=1):
+        if not dialogue.get("turns") or "category" not in dialogue:
+            raise ValueError(f"{path}: dialogue {n} needs category and turns")
+        for turn in dialogue["turns"]:
+            unknown = set(turn) - set(TURN_LABELS) - {"q"}
+            if "q" not in turn or unknown:
+                raise ValueError(f"{path}: dialogue {n} ({dialogue.get('name')!r}): bad turn {turn!r}")
+            turn["q"] = str(turn["q"])
+    return dialogues
+
+
+def evaluate_dialogues(brain, dialogues: list[dict]) -> Report:
+    """Every dialogue in a conversation of its own; it passes when every labelled turn does. The items of
+    the report are the dialogues (``group`` = category, ``q`` = the turns joined by " | ")."""
+    from bot.models import Caller
+    from bot.render import to_json
+
+    report = Report()
+    for n, dialogue in enumerate(dialogues):
+        caller = Caller(conversation=f"evaluate-{n}-{id(dialogue)}")
+        problems, got = [], {}
+        for turn in dialogue["turns"]:
+            data = to_json(brain.ask(turn["q"], caller=caller))
+            labels = {k: v for k, v in turn.items() if k != "q"}
+            if "intent" not in labels:
+                continue  # a turn that only sets the scene
+            turn_problems = check(labels, data)
+            got = summary(data)
+            got["reused"] = data.get("reused")
+            if turn_problems:
+                problems.append(f"{turn['q']!r}: " + "; ".join(turn_problems))
+        item = {"q": " | ".join(t["q"] for t in dialogue["turns"]), "group": dialogue["category"],
+                "intent": dialogue["turns"][-1].get("intent", "-"), "name": dialogue.get("name")}
+        report.results.append(Result(item, not problems, problems, got))
+    brain.conversations.clear()
     return report
 
 
@@ -219,6 +284,8 @@ def format_report(report: Report, verbose: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--dialogues", type=Path, nargs="?", const=DEFAULT_DIALOGUES, default=None,
+                        help="evaluate multi-turn dialogues (default file: tests/dialogues.yaml) instead")
     parser.add_argument("--db", type=Path, help="database to use (built if missing or stale); default: a temporary one")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--group", action="append", help="only these groups (repeatable)")
@@ -227,11 +294,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true", help="also list every question and its answer")
     args = parser.parse_args(argv)
 
-    items = load_questions(args.questions)
-    if args.group:
-        items = [i for i in items if i.get("group") in args.group]
     brain = make_brain(args.db, args.data)
-    report = evaluate(brain, items)
+    if args.dialogues:
+        dialogues = load_dialogues(args.dialogues)
+        if args.group:
+            dialogues = [d for d in dialogues if d["category"] in args.group]
+        report = evaluate_dialogues(brain, dialogues)
+    else:
+        items = load_questions(args.questions)
+        if args.group:
+            items = [i for i in items if i.get("group") in args.group]
+        report = evaluate(brain, items)
     print(format_report(report, args.verbose))
     failed = []
     if args.min_overall is not None and report.overall < args.min_overall:

@@ -34,3 +34,13 @@ def brain(built_db):
     from bot.brain import Brain
 
     return Brain(built_db, DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def question_brain(tmp_path_factory):
+    """One brain for the labelled questions and dialogues, on a database built once from data/."""
+    from bot.brain import Brain
+
+    db = tmp_path_factory.mktemp("questions-db") / "netzwerkbot.sqlite"
+    build_database(DATA_DIR, db)
+    return Brain(db, DATA_DIR, auto_build=False)

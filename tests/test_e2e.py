@@ -303,3 +303,36 @@ def test_fake_server_faults_offsets_and_tokens(api):
         started = time.monotonic()
         got = client.post(f"{base}/getUpdates", data={"offset": str(first + 2), "timeout": "30"}).json()["result"]
         assert got == [] and time.monotonic() - started < api.poll_cap + 1  # long poll, capped
+
+
+# -- a conversation: follow-ups per chat ---------------------------------------------------------------------
+def test_follow_ups_two_part_questions_and_separate_chats(api, make_env, run_bot):
+    bot = run_bot(make_env(api.base_url, LOG_LEVEL="INFO"))
+    api.wait_for("getUpdates", timeout=START_TIMEOUT)
+    erika, max_ = UpdateFactory(user_id=4711), UpdateFactory(user_id=4712, first_name="Max")
+    sent = 0
+
+    def say(user: UpdateFactory, text: str) -> str:
+        nonlocal sent
+        api.enqueue(user.message(text))
+        sent += 1
+        return api.wait_for("sendMessage", sent)[-1].params["text"]
+
+    assert "Jenaer Allianz für Fachkräfte" in say(erika, "Jenaer Allianz")
+    assert say(erika, "Kontakt dazu").startswith("<b>Kontakt: Jenaer Allianz für Fachkräfte</b>")
+    assert "„Gesundheit und Pflege“ in Sachsen" in say(erika, "Pflege in Sachsen")
+    assert "„Gesundheit und Pflege“ in Thüringen" in say(erika, "und in Thüringen?")
+    # another chat asks the same follow-up: it has no topic to keep
+    other = say(max_, "und in Thüringen?")
+    assert "Netzwerke in Thüringen" in other and "Pflege" not in other
+    listing = say(erika, "Netzwerke in Sachsen und Thüringen")
+    assert "Netzwerke in Sachsen und Thüringen: 23" in listing and "<b>Sachsen:</b>" in listing
+    page = say(erika, "weiter")
+    assert "Seite 2 von 4" in page and "Netzwerke in Sachsen und Thüringen" in page
+    # Max's "Kontakt dazu" refers to his own list (Thüringen), not to Erika's Jenaer Allianz
+    which = say(max_, "Kontakt dazu")
+    assert "Welches Netzwerk meinen Sie?" in which and "Regionalmanagement Thüringer Bogen" in which
+    assert "Dafür brauche ich noch eine Angabe" in say(UpdateFactory(user_id=4713), "Kontakt dazu")
+    assert bot.stop() == 0
+    assert_clean_output(bot)
+    assert "und in Thüringen" not in bot.stderr  # message texts are not logged at INFO

@@ -21,7 +21,7 @@ from bot.brain import Brain
 from bot.render import to_telegram, to_text
 from bot.settings import PROJECT_ROOT
 from bot.textnorm import MAX_INPUT
-from bot.understand import MAX_CHARS
+from bot.understanding import MAX_CHARS
 
 DATA_DIR = PROJECT_ROOT / "data"
 LONG_NOTE = f"nur die ersten {MAX_CHARS} Zeichen gelesen"

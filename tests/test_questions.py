@@ -30,18 +30,6 @@ evaluate = _load_evaluate()
 
 
 @pytest.fixture(scope="session")
-def question_brain(tmp_path_factory):
-    """One brain for the whole session, on a database built once from data/."""
-    from bot.brain import Brain
-    from bot.build import build_database
-
-    data_dir = ROOT / "data"
-    db = tmp_path_factory.mktemp("questions-db") / "netzwerkbot.sqlite"
-    build_database(data_dir, db)
-    return Brain(db, data_dir, auto_build=False)
-
-
-@pytest.fixture(scope="session")
 def report(question_brain):
     return evaluate.evaluate(question_brain, evaluate.load_questions())
 

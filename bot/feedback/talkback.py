@@ -264,7 +264,8 @@ class Talkback:
         first = args[0]
         if caller is None or not (caller.conversation or caller.user):
             return None  # only own commands/actions come here without a caller: answered by ask/act
-        if kind in ("ask", "locate") and self.flows.has(self._key(caller)):
+        flow = self.flows.get(self._key(caller))
+        if flow is not None and (kind == "ask" or (kind == "locate" and flow.kind == "home")):
             return None
         name = None
         if kind == "ask":
@@ -277,7 +278,7 @@ class Talkback:
                 return None
         elif kind == "act" and actions.is_feedback(first):
             return None
-        answer = self.brain.cached(kind, *args, plain=True, count=False)
+        answer = self.brain.cached(kind, *args, caller=caller, plain=True, count=False)
         if answer is None:
             return None
         if kind == "ask":
@@ -371,15 +372,16 @@ class Talkback:
             answer = fresh(asked)
             answer.add(i(tr("home.hint")))
             return answer
-        answer = self._home_list(home)
+        answer = self._home_list(home, caller)
         try:
             self.db.touch_home(caller.user)
         except UserDataUnavailable:
             pass
         return self._rated(answer) if rate and answer.intent in RATED_INTENTS else answer
 
-    def _home_list(self, home: Home) -> Answer:
-        answer = fresh(self.brain.act(self._home_action(home), plain=True))
+    def _home_list(self, home: Home, caller: Caller) -> Answer:
+        """The networks around the home place (the conversation remembers the list: "weiter" pages it)."""
+        answer = fresh(self.brain.act(self._home_action(home), caller=caller, plain=True))
         answer.paragraphs.insert(0, [i(tr("home.note", name=home.name))])
         return answer
 

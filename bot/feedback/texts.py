@@ -175,6 +175,11 @@ TEXTS: dict[str, str] = {
                        "werden nicht protokolliert. Für Betrieb und Missbrauchsschutz zählt er kurzzeitig im "
                        "Arbeitsspeicher, wie viele Nachrichten eine Telegram-Nutzer-ID pro Minute sendet, und führt "
                        "anonyme Zähler (Anfragen je Art).",
+    "privacy.conversation": "Damit Rückfragen wie „Kontakt dazu“, „und in Thüringen?“ oder „weiter“ funktionieren, "
+                            "merkt er sich je Chat die letzte Frage und was er darauf gezeigt hat (Ort, Thema, Jahr, "
+                            "Netzwerk, Listenseite; nach einer Rückfrage wie „Welches Netzwerk meinen Sie?“ auch Ihre "
+                            "Frage selbst) – nur im Arbeitsspeicher, nie auf der Festplatte, und höchstens 30 Minuten "
+                            "nach Ihrer letzten Nachricht; ein Neustart löscht es ebenfalls.",
     "privacy.stored": "Gespeichert wird nur, was Sie selbst anlegen – in einer eigenen Datei, getrennt von den "
                       "Netzwerkdaten:",
     "privacy.home": "• Heimatort (/heimat): Ort oder PLZ, bzw. Ihr Standort auf etwa 1 km gerundet, mit Ihrer "

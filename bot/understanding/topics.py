@@ -1,0 +1,97 @@
+"""Topics: fields of action and sectors named in a message ("Pflegekräfte", "Logisitk")."""
+
+from __future__ import annotations
+
+from ..textnorm import fold
+from .lexicon import CONJUNCTIONS, STOPWORDS
+from .signals import Signals, typo_close
+
+
+class TopicsMixin:
+    def _init_topics(self) -> None:
+        catalog = self.catalog
+        self.topic_words: list[tuple[tuple[str, ...], str]] = []
+        for topic in catalog.topics:
+            for word in topic.words:
+                self.topic_words.append((tuple(fold(word).split()), topic.code))
+        self.topic_words.sort(key=lambda tw: -len(tw[0]))
+        # single topic words -> their first position in topic_words (the order decides between topics)
+        self._single_topic_rank: dict[str, int] = {}
+        for rank, (words, _code) in enumerate(self.topic_words):
+            if len(words) == 1:
+                self._single_topic_rank.setdefault(words[0], rank)
+        self._fuzzy_topic_words = sorted({words[0]: code for words, code in reversed(self.topic_words)
+                                          if len(words) == 1 and len(words[0]) >= 6}.items())
+
+    @staticmethod
+    def _topic_word_fits(token: str, word: str) -> bool:
+        """A topic word matches a whole token or its start ("Pflegekräfte" -> "pflege")."""
+        return token == word or (len(word) >= 5 and token.startswith(word) and len(token) - len(word) <= 9)
+
+    def _topic_rank(self, token: str) -> int | None:
+        """The first single topic word that fits ``token`` (its position in topic_words), if any."""
+        ranks = [self._single_topic_rank.get(token[:k]) for k in range(max(5, len(token) - 9), len(token))]
+        ranks.append(self._single_topic_rank.get(token))
+        ranks = [r for r in ranks if r is not None]
+        return min(ranks) if ranks else None
+
+    def _find_topic(self, sig: Signals) -> None:
+        tokens = sig.tokens
+        taken = sig.used()
+        for words, code in self.topic_words:
+            n = len(words)
+            if n == 1:
+                break  # single words below, by lookup
+            for start in range(0, len(tokens) - n + 1):
+                if taken & set(range(start, start + n)):
+                    continue
+                if all(self._topic_word_fits(w, q) for w, q in zip(tokens[start:start + n], words)):
+                    sig.topic = code
+                    sig.topic_tokens = set(range(start, start + n))
+                    return
+        best = None  # (rank in topic_words, token index)
+        for index, token in enumerate(tokens):
+            rank = None if index in taken else self._topic_rank(token)
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, index)
+        if best is not None:
+            sig.topic = self.topic_words[best[0]][1]
+            sig.topic_tokens = {best[1]}
+            return
+        # a typo in a topic word ("Logisitk"), for words that are no name or place
+        for index, token in enumerate(tokens):
+            if (index in taken or len(token) < 6 or token in STOPWORDS or token in self.names.idf
+                    or token in self.gazetteer.by_key):
+                continue
+            allowed = 1 if len(token) < 10 else 2
+            for word, code in self._fuzzy_topic_words:
+                if typo_close(token, word, allowed):  # "Pfelge", but "fragen" is no typo of "Frauen"
+                    sig.topic = code
+                    sig.topic_tokens = {index}
+                    return
+
+    def _find_more_topics(self, sig: Signals) -> None:
+        """Further topics joined to the first by "und"/"oder"/a comma ("Pflege und Logistik in Leipzig");
+        a second topic word without a conjunction narrows the first ("Ausbildung in der Pflege") and is
+        left to the first rule, as before."""
+        if not sig.topic:
+            return
+        taken = sig.used()
+        last = max(sig.topic_tokens)
+        for index in range(last + 1, len(sig.tokens)):
+            if index in taken:
+                break
+            token = sig.tokens[index]
+            if token in CONJUNCTIONS:
+                continue
+            rank = self._topic_rank(token)
+            if rank is None or not all(sig.tokens[k] in CONJUNCTIONS for k in range(last + 1, index)) \
+                    or index == last + 1 and not sig.text.count(","):
+                break
+            code = self.topic_words[rank][1]
+            if code != sig.topic and code not in sig.extra_topics:
+                sig.extra_topics.append(code)
+            last = index
+
+    def _is_topic_word(self, word: str) -> bool:
+        return self._topic_rank(word) is not None
