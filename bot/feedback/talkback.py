@@ -175,6 +175,9 @@ class Talkback:
         self.clock = clock
         self._recent: dict[str, deque] = {}  # user -> times of their reports in the last 24 h
         self._recent_lock = threading.Lock()
+        # What the open network database holds, taken now: an import writes into the file underneath the
+        # running bot, so "before" must be what the bot knew, not what the file says at /reload time.
+        self._known = self._snapshot()
 
     # == the hooks the brain calls =========================================================================
     def takes(self, caller: Caller | None, kind: str, *args) -> bool:
@@ -284,7 +287,7 @@ class Talkback:
         if kind == "ask":
             if answer.intent == "nearby" and answer.request_location:
                 return None  # the home place is looked up in a worker thread
-            if name is None and answer.intent in RATED_INTENTS:
+            if name is None and self.rateable(answer):
                 answer = self._rated(answer)
         self.brain._count(answer.intent)
         return answer
@@ -343,9 +346,14 @@ class Talkback:
     def _dress(self, answer: Answer, caller: Caller, free: bool) -> Answer:
         if answer.intent == "nearby" and answer.request_location:
             return self._nearby(answer, caller, rate=free)
-        if free and answer.intent in RATED_INTENTS:
+        if free and self.rateable(answer):
             return self._rated(answer)
         return answer
+
+    @staticmethod
+    def rateable(answer: Answer) -> bool:
+        """An answer that gets 👍/👎: a first page (typing "weiter" turns a page; that is not rated)."""
+        return answer.intent in RATED_INTENTS and answer.page == 0
 
     @staticmethod
     def _rated(answer: Answer) -> Answer:
@@ -377,7 +385,7 @@ class Talkback:
             self.db.touch_home(caller.user)
         except UserDataUnavailable:
             pass
-        return self._rated(answer) if rate and answer.intent in RATED_INTENTS else answer
+        return self._rated(answer) if rate and self.rateable(answer) else answer
 
     def _home_list(self, home: Home, caller: Caller) -> Answer:
         """The networks around the home place (the conversation remembers the list: "weiter" pages it)."""
@@ -982,18 +990,19 @@ class Talkback:
             log.warning("Could not end the subscription of a user who blocked the bot: %s", exc)
 
     # -- what is new after a reload ----------------------------------------------------------------------
-    def _snapshot(self) -> tuple[set[str], set[tuple[str, int, str]], set[int]]:
+    def _snapshot(self) -> tuple[frozenset[str], frozenset[tuple[str, int, str]], frozenset[int]]:
         with self.brain._lock:
             store = self.brain.store
-            return set(store.all_ids()), store.award_pairs(), set(store.award_years())
+            return frozenset(store.all_ids()), frozenset(store.award_pairs()), frozenset(store.award_years())
 
     def reload(self) -> tuple[dict, list[Notice]]:
         """``Brain.reload`` plus the news for subscribers: networks and award winners that are new within
         their radius, and award years that are new (one :class:`Notice` per subscriber, kind "news")."""
-        before = self._snapshot()
+        before = self._known
         counts = self.brain.reload()
+        self._known = after = self._snapshot()
         try:
-            notices = self.news(before, self._snapshot())
+            notices = self.news(before, after)
         except UserDataUnavailable as exc:
             log.warning("Subscribers not told what is new: %s", exc)
             notices = []
@@ -1047,7 +1056,8 @@ class Talkback:
             for nid in group:
                 net = summaries[nid]
                 shown.append(net)
-                details = [", ".join(net.towns[:1] or net.states), f"{km_of[nid]:.0f} km".replace(".", ",")]
+                km = km_of[nid]
+                details = [", ".join(net.towns[:1] or net.states), "im Ort" if km < 1 else f"{km:.0f} km"]
                 if nid in awards_of:
                     details.append("🏆 " + "; ".join(awards_of[nid]))
                 answer.add(t(f"{len(shown)}. "), b(net.name), t(" – " + " · ".join(d for d in details if d)))

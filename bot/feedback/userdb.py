@@ -189,12 +189,14 @@ class UserDB:
                                    check_same_thread=False)
             conn.execute(f"pragma busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("pragma foreign_keys = on")
-            conn.execute("pragma journal_mode = wal")
             conn.execute("pragma synchronous = full")
+            if conn.execute("pragma journal_mode").fetchone()[0] != "wal":  # set once, then kept by the file
+                conn.execute("pragma journal_mode = wal")
             check = conn.execute("pragma quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {check}")
-            self._migrate(conn)
+            if not self._current(conn):
+                self._migrate(conn)
         except UserDataUnavailable as exc:
             self._give_up(conn, str(exc))
             raise
@@ -217,6 +219,14 @@ class UserDB:
                 pass
         self._failed_at, self._failure = time.monotonic(), reason
         log.warning("User database unavailable: %s", reason)
+
+    @staticmethod
+    def _current(conn: sqlite3.Connection) -> bool:
+        """Is the file ours and of this schema already? (Read only: opening needs no write lock then.)"""
+        if conn.execute("select 1 from sqlite_master where type = 'table' and name = 'meta'").fetchone() is None:
+            return False
+        meta = dict(conn.execute("select key, value from meta where key in ('kind', 'schema_version')"))
+        return meta.get("kind") == KIND and meta.get("schema_version") == str(SCHEMA_VERSION)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("begin immediate")
