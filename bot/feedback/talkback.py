@@ -635,12 +635,12 @@ class Talkback:
             return text_answer("report", refused)
         data = flow.data
         new = "new_name" in data
+        self.flows.end(key)  # sent or not: the dialogue is over (the user's words stay in their chat)
         report_id = self.db.add_report(
             network_id=None if new else data["network_id"],
             network_name=data["new_name"] if new else data["network_name"],
             body=data["body"], source_url=data.get("source"), reporter=caller.user,
             place=data.get("place") if new else None)
-        self.flows.end(key)
         self._note_sent(caller.user)
         log.info("Report #%d received", report_id)
         answer = text_answer("report", tr("report.sent", id=report_id))
