@@ -225,9 +225,17 @@ def _user_db_failure(exc) -> CliError:
     return CliError(f"Nutzerdaten nicht verfügbar: {exc}")
 
 
+def _quiet_user_db() -> None:
+    """The CLI reports a failing user database in its own one line; the bot's warning would repeat it."""
+    import logging
+
+    logging.getLogger("bot.feedback.userdb").setLevel(logging.ERROR)
+
+
 def cmd_reports(settings: Settings, args) -> int:
     from .feedback.userdb import UserDataUnavailable, UserDB
 
+    _quiet_user_db()
     if args.reports_command == "export":
         from .feedback.export import export_reports
         from .store import ensure_database
@@ -289,6 +297,7 @@ def cmd_reports(settings: Settings, args) -> int:
 def cmd_stats(settings: Settings, args) -> int:
     from .feedback.userdb import UserDataUnavailable, UserDB
 
+    _quiet_user_db()
     db = UserDB(settings.users_db)
     try:
         rows = db.satisfaction()

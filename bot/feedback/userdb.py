@@ -190,12 +190,15 @@ class UserDB:
             conn.execute(f"pragma busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("pragma foreign_keys = on")
             conn.execute("pragma synchronous = full")
-            if conn.execute("pragma journal_mode").fetchone()[0] != "wal":  # set once, then kept by the file
-                conn.execute("pragma journal_mode = wal")
+            current = self._current(conn)  # reading only: a foreign file is refused before anything is changed
+            if not current:
+                self._refuse_foreign(conn)
             check = conn.execute("pragma quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {check}")
-            if not self._current(conn):
+            if conn.execute("pragma journal_mode").fetchone()[0] != "wal":  # set once, then kept by the file
+                conn.execute("pragma journal_mode = wal")
+            if not current:
                 self._migrate(conn)
         except UserDataUnavailable as exc:
             self._give_up(conn, str(exc))
@@ -228,18 +231,24 @@ class UserDB:
         meta = dict(conn.execute("select key, value from meta where key in ('kind', 'schema_version')"))
         return meta.get("kind") == KIND and meta.get("schema_version") == str(SCHEMA_VERSION)
 
+    def _refuse_foreign(self, conn: sqlite3.Connection) -> tuple[set[str], dict]:
+        """Raise if the file holds something else (e.g. the network database) or a newer schema."""
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        meta = dict(conn.execute("select key, value from meta")) if "meta" in tables else {}
+        if tables - {"sqlite_sequence"} and meta.get("kind") != KIND:
+            raise UserDataUnavailable(f"{self.path} ist keine Nutzerdaten-Datei des netzwerkbot "
+                                      f"(meta.kind = {meta.get('kind')!r}); nichts verändert.")
+        version = int(meta.get("schema_version") or 0)
+        if version > SCHEMA_VERSION:
+            raise UserDataUnavailable(f"{self.path} hat Schema {version}, dieser Bot kennt nur bis "
+                                      f"{SCHEMA_VERSION}; bitte den Bot aktualisieren.")
+        return tables, meta
+
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("begin immediate")
         try:
-            tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-            meta = dict(conn.execute("select key, value from meta")) if "meta" in tables else {}
-            if tables - {"sqlite_sequence"} and meta.get("kind") != KIND:
-                raise UserDataUnavailable(f"{self.path} ist keine Nutzerdaten-Datei des netzwerkbot "
-                                          f"(meta.kind = {meta.get('kind')!r}); nichts verändert.")
+            tables, meta = self._refuse_foreign(conn)  # again, under the write lock
             version = int(meta.get("schema_version") or 0)
-            if version > SCHEMA_VERSION:
-                raise UserDataUnavailable(f"{self.path} hat Schema {version}, dieser Bot kennt nur bis "
-                                          f"{SCHEMA_VERSION}; bitte den Bot aktualisieren.")
             if "meta" not in tables:
                 conn.execute("create table meta (key text primary key, value text)")
             for target, statements in MIGRATIONS:
