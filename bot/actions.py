@@ -23,7 +23,7 @@ Questions with two parts list their parts with commas wherever one may stand: ``
 
 The talkback features (``bot/feedback``) answer these themselves; they describe a step, not a query:
 
-    r:<id>  r:+  r:     report about a network | about a missing one | which one?
+    e:<id>  e:+  e:     report an error about a network | a missing network | which one?
     v:<+|->:<intent>:<kind>   a 👍/👎 on an answer (what kind of answer it was, nothing about the user)
     f:<token>           a button of the dialogue in progress: ok, x (cancel), skip, new, or a place ref
     R:  R:<n>:<a|x|q>   admins: the open reports | accept, reject or ask about report n
@@ -64,7 +64,7 @@ PATTERNS = {
 }
 _PLACE_REF = r"[ozd]\d{5}|l[a-z-]{2,20}"
 FEEDBACK = {
-    "r": re.compile(rf"^r:(?:{_ID}|\+)?$"),
+    "e": re.compile(rf"^e:(?:{_ID}|\+)?$"),
     "v": re.compile(r"^v:[+-]:(region|nearby|award|profile|contact|topic|unknown):(card|list|empty|text)$"),
     "f": re.compile(rf"^f:(?:ok|x|skip|new|{_PLACE_REF}|[A-Z]{{2}})$"),
     "R": re.compile(r"^R:(?:[1-9]\d{0,8}:[axq])?$"),
@@ -95,7 +95,7 @@ def award(year: int | None, *more: int) -> str:
 # -- talkback (bot/feedback) ---------------------------------------------------------------------------
 def report(network_id: str | None) -> str:
     """Report about a network (``None``: ask which one; ``"+"``: a network that is missing)."""
-    return f"r:{network_id or ''}"
+    return f"e:{network_id or ''}"
 
 
 def rating(up: bool, intent: str, kind: str) -> str:
@@ -220,7 +220,7 @@ def decode(action: str | None) -> Query | None:
         intent, info = SIMPLE[action]
         return Query(intent=intent, info=info)
     if is_feedback(action):
-        network_id = action[2:] if action[0] == "r" and action[2:] not in ("", "+") else None
+        network_id = action[2:] if action[0] == "e" and action[2:] not in ("", "+") else None
         return Query(intent="feedback", info=action, network_id=network_id)
     pattern = PATTERNS.get(action[0])
     match = pattern.match(action) if pattern else None

@@ -18,6 +18,7 @@ from bot.feedback.export import export_reports
 from bot.feedback.talkback import MAX_BODY, MAX_OPEN_PER_USER, Talkback, source_url, visible_domain
 from bot.feedback.userdb import UserDataUnavailable
 from bot.importer import import_file
+from bot import actions
 from bot.models import Caller
 from bot.settings import PROJECT_ROOT
 
@@ -112,11 +113,11 @@ def test_report_about_a_known_network_from_command_to_admins(user, brain):
 
 def test_fehler_melden_button_on_every_profile_and_contact_card(user, brain):
     for answer in (brain.ask("Jenaer Allianz"), brain.ask("Kontakt Jenaer Allianz"), brain.act(f"p:{JENA}")):
-        assert button(answer, "✏️ Fehler melden") == f"r:{JENA}"
-    pressed = user.press(f"r:{JENA}")
+        assert button(answer, "✏️ Fehler melden") == f"e:{JENA}"
+    pressed = user.press(f"e:{JENA}")
     assert pressed.below and "Was ist bei „Jenaer Allianz für Fachkräfte“" in text(pressed)
-    assert "/melden" in text(brain.act(f"r:{JENA}"))  # without a chat: a polite hint, never "not available"
-    assert "nicht (mehr) verfügbar" not in text(brain.act(f"r:{JENA}"))
+    assert "/melden" in text(brain.act(f"e:{JENA}"))  # without a chat: a polite hint, never "not available"
+    assert "nicht (mehr) verfügbar" not in text(brain.act(f"e:{JENA}"))
 
 
 def test_a_missing_network_with_its_place_and_buttons(user, brain):
@@ -468,7 +469,7 @@ def test_a_damaged_user_database_disables_only_the_feature(shared_brain, tmp_pat
     assert user.press(actions_of(answer)[-2]).toast == "Bewertung gerade nicht möglich."
     nearby = user.say("in meiner Nähe")
     assert nearby.request_location and "nicht abrufbar" in text(nearby)
-    denied = user.press(f"r:{JENA}")
+    denied = user.press(f"e:{JENA}")
     assert denied.below and "nicht verfügbar" in text(denied)  # never replaces the card it was pressed on
     assert path.read_bytes() == b"this is not a database" * 200  # and the file is left alone
 
@@ -524,3 +525,13 @@ def test_a_conversation_without_a_user_gets_ratings_but_keeps_nothing(brain):
     assert actions_of(brain.ask(SN_QUESTION, caller=dialog))[-1] == "v:-:region:list"
     assert "nur im Chat" in text(brain.ask("/heimat 37073", caller=dialog))
     assert "nur im Chat" in text(brain.ask("/abo", caller=dialog))
+
+
+def test_talkback_actions_never_collide_with_query_actions(brain):
+    ours = ["e:" + JENA, "e:+", "e:", "v:+:region:list", "f:ok", "f:o37073", "R:", "R:3:q", "y:3", "H:-", "H:z37073",
+            "A:+", "A:-"]
+    for action in ours:
+        assert actions.is_feedback(action) and actions.decode(action).intent == "feedback", action
+        assert len(action.encode()) <= 64
+    for action in ("p:" + JENA, "r:SN,TH", "r:o04109,o01067", "s:SN:1", "a:2013,2014", "n:o37073", "h", "T", "D"):
+        assert not actions.is_feedback(action) and actions.decode(action) is not None, action

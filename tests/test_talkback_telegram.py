@@ -136,8 +136,8 @@ async def test_heimat_then_nearby_and_a_location_after_heimat(tg):
 
 async def test_a_report_button_under_a_card_opens_the_dialogue_below_it(tg):
     card = only(await say(tg, "/netzwerk Jenaer Allianz"), "sendMessage")
-    assert "r:jenaer-allianz-fuer-fachkraefte" in callback_data(card.params["reply_markup"])
-    calls = await press(tg, "r:jenaer-allianz-fuer-fachkraefte", card.result)
+    assert "e:jenaer-allianz-fuer-fachkraefte" in callback_data(card.params["reply_markup"])
+    calls = await press(tg, "e:jenaer-allianz-fuer-fachkraefte", card.result)
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]  # the card stays
     assert "Was ist bei „Jenaer Allianz für Fachkräfte“" in calls[1].params["text"]
 

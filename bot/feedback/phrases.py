@@ -118,10 +118,17 @@ _MISSING = [re.compile(p) for p in (
 )]
 
 
+# one pass that every phrasing above needs to pass first (most messages are questions: they stop here)
+_HINT = re.compile(r"fehl|veralt|eintrag|melde|meldung|korrekt|korrig|falsch|stimm|aender|aktuali|aufnehm|hinzuf|"
+                   r"ergaenz|nachtrag|vorschlag|listen|gelistet|existier|gibt es|berichtig|ueberholt|kaputt|tot\b|"
+                   r"update|problem|alte|nicht (?:dabei|drin|aufge|einge|verzeichnet)|ist nicht|steht nicht|komm|"
+                   r"gelang|neues")
+
+
 def report_kind(text: str) -> str | None:
     """ "new" (a network is missing), "fix" (something is wrong) or None for anything else."""
     folded = fold(text)
-    if not folded or len(folded) > 300:
+    if not folded or len(folded) > 300 or not _HINT.search(folded):
         return None
     if any(p.search(folded) for p in _MISSING):
         return "new"

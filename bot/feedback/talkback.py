@@ -238,7 +238,7 @@ class Talkback:
         family = action[0]
         if family == "v":
             return self._counted(self._rate(action, caller, key))
-        handlers = {"r": ("feature.reports", "report", self._report_button),
+        handlers = {"e": ("feature.reports", "report", self._report_button),
                     "f": ("feature.reports", "report", self._flow_button),
                     "R": ("feature.admin", "admin", self._admin_button),
                     "y": ("feature.reports", "report", self._reply_button),
