@@ -175,6 +175,10 @@ class Talkback:
         self.clock = clock
         self._recent: dict[str, deque] = {}  # user -> times of their reports in the last 24 h
         self._recent_lock = threading.Lock()
+        # Dialogue steps and the features' own commands and buttons run one at a time: PTB handles several
+        # updates of one chat at once, and two quick messages must not both take the same step. Questions
+        # (the plain path) never wait for it.
+        self._steps = threading.RLock()
         # What the open network database holds, taken now: an import writes into the file underneath the
         # running bot, so "before" must be what the bot knew, not what the file says at /reload time.
         self._known = self._snapshot()
@@ -210,16 +214,19 @@ class Talkback:
         note = None
         if flow is not None:
             if name is None or own == "cancel":
-                return self._counted(self._guarded(FEATURE_OF_FLOW[flow.kind], INTENT_OF_FLOW[flow.kind],
-                                                   self._flow_text, flow, key, text, caller))
+                with self._steps:
+                    return self._counted(self._guarded(FEATURE_OF_FLOW[flow.kind], INTENT_OF_FLOW[flow.kind],
+                                                       self._flow_text, flow, key, text, caller))
             self.flows.end(key)  # a command leaves the dialogue
             if flow.kind in ("report", "question", "reply"):
                 note = tr("flow_dropped")
         if own is not None:
-            answer = self._counted(self._command(own, arg, caller, key))
+            with self._steps:
+                answer = self._counted(self._command(own, arg, caller, key))
         elif name is None and (kind := phrases.report_kind(text)):
-            answer = self._counted(self._guarded("feature.reports", "report", self._start_report, caller, key,
-                                                 kind, None, text, False))
+            with self._steps:
+                answer = self._counted(self._guarded("feature.reports", "report", self._start_report, caller, key,
+                                                     kind, None, text, False))
         elif name is None and phrases.is_here(text):
             answer = self._nearby(self.brain.ask("/naehe", caller, plain=True), caller, rate=True)
         else:
@@ -237,7 +244,8 @@ class Talkback:
         key = self._key(caller)
         family = action[0]
         if family == "v":
-            return self._counted(self._rate(action, caller, key))
+            with self._steps:
+                return self._counted(self._rate(action, caller, key))
         handlers = {"e": ("feature.reports", "report", self._report_button),
                     "f": ("feature.reports", "report", self._flow_button),
                     "R": ("feature.admin", "admin", self._admin_button),
@@ -249,14 +257,17 @@ class Talkback:
             flow = self.flows.get(key)
             if flow is not None:
                 feature, intent = FEATURE_OF_FLOW[flow.kind], INTENT_OF_FLOW[flow.kind]
-        return self._counted(self._guarded(feature, intent, handler, action, caller, key))
+        with self._steps:
+            return self._counted(self._guarded(feature, intent, handler, action, caller, key))
 
     def locate(self, lat: float, lon: float, caller: Caller | None) -> Answer:
         if caller is not None and (caller.conversation or caller.user):
             key = self._key(caller)
             flow = self.flows.get(key)
             if flow is not None and flow.kind == "home":
-                return self._counted(self._guarded("feature.home", "home", self._home_point, lat, lon, caller, key))
+                with self._steps:
+                    return self._counted(self._guarded("feature.home", "home", self._home_point, lat, lon, caller,
+                                                       key))
         return self.brain.locate(lat, lon, caller, plain=True)
 
     def cached(self, kind: str, args: tuple, caller: Caller | None) -> Answer | None:

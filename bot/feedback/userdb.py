@@ -18,8 +18,8 @@ Every failure – locked beyond the timeout, disk full, damaged file, unwritable
 :class:`UserDataUnavailable`, which the features turn into "gerade nicht verfügbar" while the bot keeps
 answering questions. After a damaged or unopenable file the next attempt waits ``RETRY_SECONDS``.
 
-Retention (stated in /datenschutz and the README) is enforced by :meth:`UserDB.purge`, run when the
-file is opened and at most once a day after that.
+Retention (stated in /datenschutz and the README) is enforced by :meth:`UserDB.purge`, run with the
+first write after the file is opened and then at most once a day.
 """
 
 from __future__ import annotations
