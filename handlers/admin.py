@@ -104,7 +104,7 @@ async def on_reload(update: Update, context: Context) -> None:
                             f"{html.escape(reason)}")
         return
     log.info("Database reloaded: %s", counts)
-    told = f"\nNeuigkeiten für {len(news)} Abonnent(en) werden verschickt." if news else ""
+    told = "\n" + html.escape(tr("admin.news_queued", count=len(news))) if news else ""
     await _send(update, f"<b>Daten neu geladen.</b>\n{_table(counts)}{told}")
     if news:
         broadcast(context.application, news)

@@ -96,6 +96,7 @@ TEXTS: dict[str, str] = {
                           "(„abbrechen“ bricht ab).",
     "admin.question_sent": "💬 Rückfrage zu Meldung #{id} weitergeleitet.",
     "admin.reply": "↩️ Antwort des Melders zu Meldung #{id}:",
+    "admin.news_queued": "Neuigkeiten für {count} Abonnent(en) werden verschickt.",
     # -- reporters ---------------------------------------------------------------------------------------
     "btn.reply": "💬 Antworten",
     "reporter.accepted": "✅ Ihre Meldung #{id} zu „{name}“ wurde übernommen – danke! Die Änderung erscheint mit der "
