@@ -18,6 +18,7 @@ topic and intent, so "Weiter ▶" never loses the question's context.
     r:<ref>,<ref>:<page>  networks of two or more regions ("Sachsen und Thüringen": r:SN,TH)
     h  help    T  topics    Q  sources    D  privacy
 
+A list of only the networks that have not ended ends in ``:a`` (``s:BY:a``, ``s:BY:1:a``).
 Questions with two parts list their parts with commas wherever one may stand: ``t:ges,s-log:o04109``,
 ``t:ges:SN,TH:1``, ``k:SN,TH``, ``a:2013,2014``. An action longer than 64 bytes is not made (no button).
 
@@ -161,9 +162,14 @@ def region_from_ref(ref: str) -> Region | None:
     return Region(kind, "", code=ref[1:])
 
 
+ACTIVE = ":a"  # suffix: only networks that have not ended ("aktive Netzwerke in Bayern")
+
+
 def for_query(query: Query, page: int) -> str | None:
     """The action that re-runs ``query`` at ``page`` (None when the query cannot be packed)."""
     action = _for_query(query, page)
+    if action is not None and query.active_only and action[0] in "sdozgntklr":
+        action += ACTIVE
     return action if action is None or len(action.encode()) <= MAX_BYTES else None
 
 
@@ -222,6 +228,11 @@ def decode(action: str | None) -> Query | None:
     if is_feedback(action):
         network_id = action[2:] if action[0] == "e" and action[2:] not in ("", "+") else None
         return Query(intent="feedback", info=action, network_id=network_id)
+    if action.endswith(ACTIVE) and action[0] in "sdozgntklr":
+        query = decode(action[:-len(ACTIVE)])
+        if query is not None:
+            query.active_only = True
+        return query
     pattern = PATTERNS.get(action[0])
     match = pattern.match(action) if pattern else None
     if not match:

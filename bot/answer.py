@@ -14,7 +14,9 @@ from typing import Callable
 from urllib.parse import urlparse
 
 from . import actions
+from .answer_programme import ProgrammeAnswers
 from .catalog import Catalog
+from .faq import Knowledge
 from .feedback.texts import tr
 from .gazetteer import Gazetteer
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
@@ -121,17 +123,22 @@ class Ranked:
     total: int
     complete: Callable[[], tuple[list[str], dict[str, float]]] | None = None  # every match
     extend: Callable[[int], tuple[list[str], dict[str, float]]] | None = None  # at least the first n
+    near_from: int | None = None  # where the networks around the place start (after those covering it)
 
 
 def _pages(total: int) -> int:
     return max(1, math.ceil(total / PAGE_SIZE))
 
 
-class Answerer:
-    def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog):
+class Answerer(ProgrammeAnswers):
+    def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog, knowledge: Knowledge | None = None):
         self.store = store
         self.gazetteer = gazetteer
         self.catalog = catalog
+        self.knowledge = knowledge or Knowledge.load(catalog.data_dir)
+
+    _source_hosts = staticmethod(lambda urls: _sources(urls))
+    _button_label = staticmethod(lambda text: _label(text))
 
     def answer(self, query: Query) -> Answer:
         handler = getattr(self, f"_{query.intent}", None) or self._unknown
@@ -139,6 +146,13 @@ class Answerer:
         if query.notes:
             answer.paragraphs[:0] = [[i(note)] for note in query.notes]
         answer.reused = list(query.reused)
+        answer.active_only = query.active_only
+        answer.region_group = query.region_group or answer.region_group
+        group = next((g for g in self.knowledge.groups if g.id == query.region_group), None)
+        if group is not None and answer.intent != "unknown":
+            answer.paragraphs.insert(1, [i(f"„{group.label}“ – dazu zählen wir: {', '.join(group.states)}.")])
+        if query.active_only and answer.intent in ("region", "nearby", "topic", "contact") and answer.network_id is None:
+            answer.paragraphs.insert(1, [i("Nur aktive Netzwerke: beendete und aufgelöste sind ausgeblendet.")])
         if query.other_parts:
             # a part of the question this answer does not cover: say so, and offer it as a button
             answer.add(i("Ihre Frage nannte auch: " + ", ".join(c.label for c in query.other_parts)
@@ -191,6 +205,8 @@ class Answerer:
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
                 details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
+            elif show_distance and net.placed_by == "capital":
+                details.append("Sitz unbekannt")  # placed at the state capital as a stand-in: no real distance
             elif show_distance and net.distance_km is not None:
                 details.append(_km(net.distance_km))
             if net.award_years:
@@ -212,6 +228,27 @@ class Answerer:
         if nav:
             answer.buttons.append(nav)
         return answer
+
+    def _by_activity(self, ids: list[str], query: Query, headers: dict[int, str] | None = None) -> list[str]:
+        """Networks that ended or dissolved last (they are marked in the list), or left out when only active
+        ones are asked for. A grouped list (``headers``) keeps its groups and is only filtered."""
+        ended = self.store.ended_ids()
+        if not ended or not any(nid in ended for nid in ids):
+            return ids
+        if headers is not None:
+            if not query.active_only:
+                return ids
+            kept, moved = [], {}
+            for index, nid in enumerate(ids):
+                if index in headers:
+                    moved[len(kept)] = headers[index]
+                if nid not in ended:
+                    kept.append(nid)
+            headers.clear()
+            headers.update(moved)
+            return kept
+        active = [nid for nid in ids if nid not in ended]
+        return active if query.active_only else active + [nid for nid in ids if nid in ended]
 
     def _resolve_region(self, region: Region | None) -> Region | None:
         """Fill in a region that came from a button (only its code is known)."""
@@ -266,35 +303,51 @@ class Answerer:
         return Ranked([nid for nid, _km, _town in found], {nid: (km, town) for nid, km, town in found}, len(found))
 
     def _around(self, region: Region, page: int, before: list[str] = (), before_places: Places | None = None,
-                among: set[str] | None = None,
-                among_of: Callable[[], set[str]] | None = None) -> tuple[Ranked, int]:
+                among: set[str] | None = None, among_of: Callable[[], set[str]] | None = None,
+                active_only: bool = False) -> tuple[Ranked, int]:
         """``before`` (the networks covering the place, in order), then the networks within NEARBY_KM of
-        it (only those ``among``, if given), nearest first; and how many are around it.
+        it (only those ``among``, if given), nearest first; and how many are around it. Networks that
+        ended come last (marked by ``_list``), or not at all with ``active_only``.
 
         Counted, not ranked: only the head through page ``page`` is ranked (see ``Store.count_near``);
         more of it, or all, is ranked when asked for (inline results, the JSON face). ``among_of``
         makes ``among`` again then, so a cached answer does not hold a topic's thousands of ids.
         """
-        lat, lon, before = region.lat, region.lon, list(before)
-        exclude = set(before)
-        around = self.store.count_near(lat, lon, NEARBY_KM, exclude=exclude, among=among)
-        total = len(before) + around
+        lat, lon = region.lat, region.lon
+        ended = self.store.ended_ids()
+        active = [nid for nid in before if nid not in ended]
+        exclude = set(before) | ended
+        near = self.store.near_ids(lat, lon, NEARBY_KM, among=among)  # one scan of the grid, not ranked
+        around = len(near - exclude)
+        tail: list[str] = []
+        tail_places: Places = {}
+        if not active_only and ended:
+            # the few networks that ended, covering the place or within reach: last, nearest first
+            tail_places = self.store.distances([nid for nid in near & ended if nid not in before], lat, lon)
+            tail = [nid for nid in before if nid in ended] + sorted(tail_places, key=lambda n: (tail_places[n][0], n))
+        total = len(active) + around + len(tail)
 
         def first(count: int | None, among: set[str] | None) -> tuple[list[str], dict[str, float], Places]:
-            found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=count, exclude=exclude, among=among) \
+            # made again here, so a cached answer does not hold the ended networks' ids (thousands at 100k)
+            left_out = set(before) | self.store.ended_ids()
+            found = self.store.nearest(lat, lon, max_km=NEARBY_KM, limit=count, exclude=left_out, among=among) \
                 if around and (count is None or count > 0) else []
             places = {nid: (km, town) for nid, km, town in found}
-            return before + [nid for nid, _km, _town in found], {nid: km for nid, km, _town in found}, places
+            ids = active + [nid for nid, _km, _town in found]
+            if count is None or len(found) >= around:  # the networks around are all there: the ended ones follow
+                ids += tail if count is None else tail[:max(0, count - len(found))]
+            return ids, {nid: km for nid, km, _town in found}, places
 
-        head, _distances, places = first((min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(before), among)
+        head, _distances, places = first((min(max(0, page), _pages(total) - 1) + 1) * PAGE_SIZE - len(active), among)
+        known = {**(before_places or {}), **tail_places, **places}
         if len(head) >= total:
-            return Ranked(head, {**(before_places or {}), **places}, total), around
+            return Ranked(head, known, total, near_from=len(active)), around
         if among_of is None:
             def among_of(kept=among):  # None (every network), or the caller's own small set
                 return kept
-        return Ranked(head, {**(before_places or {}), **places}, total,
+        return Ranked(head, known, total, near_from=len(active),
                       complete=lambda: first(None, among_of())[:2],
-                      extend=lambda count: first(count - len(before), among_of())[:2]), around
+                      extend=lambda count: first(count - len(active), among_of())[:2]), around
 
     def _region(self, query: Query) -> Answer:
         if query.extra_regions:
@@ -306,7 +359,7 @@ class Answerer:
         answer = Answer("region", region=region)
         open_action = actions.contact if query.intent == "contact" else actions.profile
         if region.kind == "country":
-            ids = self.store.all_ids()
+            ids = self._by_activity(self.store.all_ids(), query)
             title = [b(f"Alle Netzwerke in unserer Datenbank: {len(ids)}")]
             if query.count_only:
                 title = [t("Unsere Datenbank kennt "), b(str(len(ids))), t(" Netzwerke zur Fachkräftesicherung "
@@ -315,7 +368,7 @@ class Answerer:
             answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
             return answer
         if region.kind == "state":
-            ids = self.store.ids_in_state(region.name)
+            ids = self._by_activity(self.store.ids_in_state(region.name), query)
             where = _in_state(region.name)
             title = [b(f"Netzwerke {where}: {len(ids)}")]
             if query.count_only:
@@ -325,7 +378,10 @@ class Answerer:
             return self._list(answer, query, ids, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
                               open_action=open_action)
         inside, places = self._by_distance(self._inside(region), region)
-        listing, around = self._around(region, query.page, inside, places)
+        listing, around = self._around(region, query.page, inside, places, active_only=query.active_only)
+        if query.active_only:
+            inside = inside[:listing.near_from]
+        around = listing.total - len(inside)  # with the networks that ended, which come last
         label = self._region_label(region)
         title = [b(label)]
         if inside:
@@ -345,7 +401,7 @@ class Answerer:
                      t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
         return self._list(answer, query, listing, title,
                           f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
-                          near_from=len(inside) if inside else None, open_action=open_action)
+                          near_from=listing.near_from or None, open_action=open_action)
 
     # -- questions about two or more regions -------------------------------------------------------
     def _resolve_all(self, query: Query) -> list[Region] | None:
@@ -402,6 +458,7 @@ class Answerer:
         contact = query.intent == "contact"
         answer = Answer("contact" if contact else "region", region=regions[0], extra_regions=regions[1:])
         ids, places, headers = self._place_groups(regions)
+        ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
         where = self._where_all(regions)
         title = [b(f"Netzwerke {where}: {len(ids)}")]
@@ -442,7 +499,7 @@ class Answerer:
             answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
             answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
             return answer
-        listing, around = self._around(region, query.page)
+        listing, around = self._around(region, query.page, active_only=query.active_only)
         few = around < NEARBY_MIN
         if few:
             listing = self._nearest(region, limit=NEARBY_MIN)
@@ -478,13 +535,15 @@ class Answerer:
             return self._stale(query)
         answer = Answer("topic", region=regions[0] if regions else None, topic=topics[0].code,
                         extra_regions=regions[1:], extra_topics=[x.code for x in topics[1:]])
-        among = list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None)))
+        among = self._by_activity(list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None))),
+                                  query)
         names = self._names([f"„{topic.name}“" for topic in topics])
         label = "Themen" if len(topics) > 1 else ("Branche" if topics[0].kind == "sector" else "Thema")
         if not regions:
             title = [b(f"{label} {names}: {_count(len(among))}")]
             return self._list(answer, query, among, title, "Dazu kennen wir noch kein Netzwerk.", False)
         ids, places, headers = self._place_groups(regions, among=set(among))
+        ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
         title = [b(f"{label} {names} {self._where_all(regions)}: {_count(len(ids))}")]
         if not states:
@@ -505,7 +564,7 @@ class Answerer:
         answer = Answer("topic", region=region, topic=topic.code)
         if region is not None and region.kind in ("state", "country"):
             state = region.name if region.kind == "state" else None
-            ids = self._topic_ids(topic, state)
+            ids = self._by_activity(self._topic_ids(topic, state), query)
             where = f" {_in_state(region.name)}" if state else ""
             if not ids and state:
                 # no dead end: say so, then show the state's networks (the topic's elsewhere are a tap away)
@@ -519,28 +578,56 @@ class Answerer:
             return self._list(answer, query, ids, title, "", False)
         ids = self._topic_ids(topic, None)
         if region is None:
+            ids = self._by_activity(ids, query)
             title = [b(f"{label} „{topic.name}“: {_count(len(ids))}")]
             answer = self._list(answer, query, ids, title,
                                 f"{article} {label} „{topic.name}“ kennen wir noch kein Netzwerk.", False)
             if not ids:
                 answer.buttons.append([Button("Alle Themen", "T")])
             return answer
-        # a town, district, area or postcode: the topic's networks covering it, then those around it,
-        # else the nearest ones
+        # a town, district, area or postcode: the topic's networks covering it, then the place's general
+        # networks (an alliance of the town or district takes up every field), then the topic's networks
+        # around it; without any of them, the topic's nearest ones
         among = set(ids)
-        covering = set(self._inside(region))
+        covering_ids = self._inside(region)
+        covering = set(covering_ids)
         inside, places = self._by_distance([nid for nid in ids if nid in covering], region)
-        listing, _around = self._around(region, query.page, inside, places, among=among,
-                                        among_of=lambda: set(self._topic_ids(topic, None)))
+        sectors = self.store.sector_ids()
+        general, general_places = self._by_distance(
+            [nid for nid in covering_ids if nid not in among and nid not in sectors], region)
+        listing, around = self._around(region, query.page, inside + general, {**places, **general_places},
+                                       among=among, among_of=lambda: set(self._topic_ids(topic, None)),
+                                       active_only=query.active_only)
         place = self._region_label(region)
-        if listing.total:
-            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)} "
-                       f"(mit diesem Gebiet oder bis {NEARBY_KM:.0f} km)")]
-            return self._list(answer, query, listing, title, "", True, near_from=len(inside) if inside else None)
-        listing = self._nearest(region, limit=NEARBY_MIN, among=among)
+        if query.active_only or self.store.ended_ids():
+            ended = self.store.ended_ids()
+            inside, general = [n for n in inside if n not in ended], [n for n in general if n not in ended]
+        headers = {}
+        to_topic = f"{article.lower()} {label}"  # "zum Thema", "zur Branche"
+        if general:
+            if inside:
+                headers[0] = f"{article} {label} „{topic.name}“, mit diesem Gebiet"
+            headers[len(inside)] = f"Allgemeine Netzwerke vor Ort (ohne eigenen Schwerpunkt „{topic.name}“)"
+        if inside or around:
+            nearby = listing.total - len(inside) - len(general)
+            parts = [f"{len(inside)} {to_topic} mit diesem Gebiet"] if inside else []
+            parts += [f"{len(general)} allgemeine vor Ort"] if general else []
+            parts += [f"{nearby} {to_topic} im Umkreis von {NEARBY_KM:.0f} km"] if nearby else []
+            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)}"), t(" – " + ", ".join(parts))]
+            return self._list(answer, query, listing, title, "", True, near_from=listing.near_from or None,
+                              headers=headers or None)
+        nearest = self._nearest(region, limit=NEARBY_MIN, among=among)
+        if general:
+            # none of the topic within reach: the place's own networks, then the topic's nearest
+            listing = Ranked(general + nearest.head, {**general_places, **nearest.places},
+                             len(general) + nearest.total)
+            headers[len(general)] = f"{article} {label} „{topic.name}“ am nächsten"
+        else:
+            listing = nearest
+        more = "" if not nearest.total else " Das nächste:" if nearest.total == 1 else f" Die {nearest.total} nächsten:"
         title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
-                   f"kein Netzwerk."), t(f" Die nächsten {listing.total}:" if listing.total else "")]
-        answer = self._list(answer, query, listing, title, "", True)
+                   f"kein Netzwerk."), t(more)]
+        answer = self._list(answer, query, listing, title, "", True, headers=headers or None)
         answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
             Query(intent="region", region=region), 0) or "h")])
         return answer
@@ -686,6 +773,8 @@ class Answerer:
             answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
         for n, net in enumerate(networks, start=1):
             distance = f" · {_km(net.distance_km)}" if region.kind != "state" and net.distance_km is not None else ""
+            if distance and net.placed_by == "capital":
+                distance = " · Sitz unbekannt"
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id]) + distance))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and e.get("unidentified") for e in events):
@@ -847,9 +936,32 @@ class Answerer:
             answer.add(f"Für {net.name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.")
             return answer
         seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
+        basis = net.seat_basis if net.seat else None
+        postcode = net.seat if net.seat and net.seat.isdigit() else None
+        if basis in ("organisation", "district", "capital", None) and postcode and net.seat_place:
+            seat = net.seat_place
+        # what the pin stands for: a town seat is the town's centre, a postcode seat its postcode area
+        pin = (f"die Mitte des Postleitzahlgebiets {postcode}" if postcode and basis != "town" else
+               "den Sitz" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
         if net.address:
             answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
-            answer.add(i("Die Nadel zeigt den Sitz-Ort (Ortsmitte), nicht die genaue Anschrift."))
+            answer.add(i(f"Die Nadel zeigt {pin}, nicht die genaue Anschrift."))
+        elif basis == "organisation":
+            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle; eine Anschrift ist nicht "
+                                      f"bekannt."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
+        elif basis == "district":
+            where = net.districts[0] if net.districts else seat
+            answer.add(b(net.name), t(f" – Lage: {seat}" + (f" (PLZ {postcode})" if postcode else "") +
+                                      f", Verwaltungssitz für {where}; Sitz und Anschrift des Netzwerks sind nicht "
+                                      f"bekannt."))
+        elif basis == "capital":
+            answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
+                                      f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
+        elif net.seat and basis is None:
+            answer.add(b(net.name), t(f" – Sitz: {f'{postcode} {seat}' if postcode else 'Koordinaten laut Datensatz'} "
+                                      f"(eine Anschrift ist nicht bekannt)."))
+            answer.add(i(f"Die Nadel zeigt {pin}."))
         else:
             answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
         answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])
@@ -889,6 +1001,8 @@ class Answerer:
         return answer
 
     def _info(self, query: Query) -> Answer:
+        if (query.info or "").startswith("faq:"):
+            return self._faq_answer(query)
         answer = Answer("help")
         if query.info == "themen":
             answer.add(b("Themen und Branchen"))
@@ -937,6 +1051,8 @@ class Answerer:
         return answer
 
     def _unknown(self, query: Query) -> Answer:
+        if query.scope:
+            return self._out_of_scope(query)
         answer = Answer("unknown")
         messages = {
             "need_name": "Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz.",

@@ -77,7 +77,7 @@ class Brain:
         self.gazetteer = gazetteer
         self.names = names
         self.understanding = Understanding(store, gazetteer, self.catalog, names)
-        self.answerer = Answerer(store, gazetteer, self.catalog)
+        self.answerer = Answerer(store, gazetteer, self.catalog, self.understanding.knowledge)
         self._forget_answers()
         # The tables above are hundreds of thousands of long-lived objects at 100k networks. Without this,
         # every full garbage collection walks all of them (0.16 s at 100k, at random moments in answers);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -21,10 +22,10 @@ import yaml
 
 from .catalog import Catalog
 from .placenames import Place, derive_places, district_core, read_postcodes, short_name
-from .records import validate_records
+from .records import seat_text, validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 4  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names
+SCHEMA_VERSION = 5  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat
 
 # Lists stored in one text column (``network_summaries.states`` …) are joined with the ASCII unit separator:
 # validation collapses whitespace in every list item and U+001F counts as whitespace, so no item contains it.
@@ -93,6 +94,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         "profile": str, "facts": str, "sources": str, "unconfirmed": str, "as_of": str,
         "states": str, "districts": str, "towns": str, "topics": str, "sectors": str,
         "lat": float, "lon": float, "placed_by": str, "origin": str,
+        "seat": str, "seat_basis": str, "seat_place": str, "scope": str,
     }, pk="id")
     # One small row per network, denormalised, for list answers (Store.summaries_by_ids), ordered lists and
     # start-up (Store.name_rows): scanning ``networks`` would read every profile too. Lists are joined with
@@ -106,7 +108,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
                                 foreign_keys=[("network_id", "networks", "id")])
     db["network_awards"].create({"network_id": str, "year": int, "award": str, "note": str},
                                 foreign_keys=[("network_id", "networks", "id")])
-    # every placed town of a network, so distances are measured to its nearest place, not its seat
+    # the seat and every other placed town of a network: distances are measured to its nearest place
     db["network_points"].create({"network_id": str, "lat": float, "lon": float, "name": str},
                                 foreign_keys=[("network_id", "networks", "id")])
     db["award_events"].create({"year": int, "award": str, "event": str, "date": str, "place": str,
@@ -185,6 +187,41 @@ class Placer:
         for row in db.query("select * from districts"):
             self.districts.setdefault((row["core"], row["state"]), row)
             self.districts.setdefault((row["core"], None), row)
+        # a postcode's coordinates and municipality as the /naehe answer uses them (its main place first)
+        parents = {(r["name"], r["district_code"]): r["parent"] for r in db.query(
+            "select name, district_code, parent from places")}
+        self.postcodes: dict[str, dict] = {}  # postcode -> its main row
+        self.postcode_rows: dict[str, list[dict]] = {}  # postcode -> every row (main first)
+        for row in db.query("select postcode, place, district_code, lat, lon from postcodes "
+                            "order by postcode, is_main desc, place"):
+            town = parents.get((row["place"], row["district_code"])) or row["place"]
+            entry = dict(row, town=town)
+            self.postcodes.setdefault(row["postcode"], entry)
+            self.postcode_rows.setdefault(row["postcode"], []).append(entry)
+
+    def seat(self, seat: str | dict | None, rec: dict | None = None) -> dict | None:
+        """Coordinates (and, for a postcode, its municipality and district) of a record's seat.
+
+        A postcode shared by several places stands for the one the record names - one of its towns,
+        or the town after the postcode in its address ("03238 Finsterwalde", though GeoNames' main
+        place of 03238 is the village Betten) - else for its main place, as /naehe does.
+        """
+        if seat is None:
+            return None
+        if isinstance(seat, dict):
+            return {"lat": seat["lat"], "lon": seat["lon"], "town": None, "district_code": None}
+        rows = self.postcode_rows.get(seat)
+        if not rows:
+            return None
+        if rec is not None and len(rows) > 1:
+            named = {fold(t) for t in rec.get("towns") or []} | {fold(short_name(t)) for t in rec.get("towns") or []}
+            after = re.search(rf"(?<!\d){seat}\s+([^,;()]+)", rec.get("address") or "")
+            if after:
+                named |= {fold(after.group(1)), fold(short_name(after.group(1).strip()))}
+            for row in rows:
+                if fold(row["town"]) in named or fold(row["place"]) in named:
+                    return row
+        return rows[0]
 
     def district(self, name: str, states: list[str]) -> dict | None:
         core = district_core(name)
@@ -212,8 +249,10 @@ class Placer:
 NETWORK_COLUMNS = (
     "id", "name", "aliases", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
-    "sectors", "lat", "lon", "placed_by", "origin",
+    "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope",
 )
+SEAT_NEAR_TOWN_KM = 10.0  # a seat given as coordinates stands for the network's town nearer than this
+LABELLED_BASES = (None, "address", "organisation")  # a seat there is named by its municipality in lists
 _UPSERT_NETWORK = (
     f"insert into networks ({', '.join(NETWORK_COLUMNS)}) values ({', '.join('?' * len(NETWORK_COLUMNS))}) "
     f"on conflict(id) do update set {', '.join(f'{c} = excluded.{c}' for c in NETWORK_COLUMNS[1:])}"
@@ -248,6 +287,10 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
         lat = lon = None
         placed_by = None
         district_codes = set()
+        seat = placer.seat(rec.get("seat"), rec)
+        if seat is not None:
+            # the seat wins: it is the network's position (the map pin) and, for distances, one of its points
+            lat, lon, placed_by = seat["lat"], seat["lon"], "seat"
         for state in states:
             regions.append((nid, "state", state, fold(state), state))
         for name in rec["districts"]:
@@ -256,6 +299,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
                 district_codes.add(district["code"])
             regions.append((nid, "district", district["name"] if district else name, district_core(name),
                             district["state"] if district else states[0]))
+        town_points = []
         for i, town in enumerate(rec["towns"]):
             place = placer.town(town, states, district_codes)
             regions.append((nid, "town", town, fold(place["parent"] or place["name"]) if place else fold(town),
@@ -266,9 +310,25 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
                     regions.append((nid, "district", place["district"], district_core(place["district"]),
                                     place["state"]))
                     district_codes.add(place["district_code"])
-                points.append((nid, place["lat"], place["lon"], town))
+                town_points.append((nid, place["lat"], place["lon"], town, place))
                 if lat is None:
                     lat, lon, placed_by = place["lat"], place["lon"], ("town" if i == 0 else "town2")
+        if seat is not None:
+            # the seat stands for the town it lies in (that town's centre is not measured as well); in
+            # lists it is named by that town, by its own municipality where it is the office, else not
+            within = _seat_towns(seat, town_points)
+            label = within[0][3] if within else (seat["town"] if rec.get("seat_basis") in LABELLED_BASES else None)
+            town_points = [p for p in town_points if not any(p is w for w in within)]
+            if within and rec.get("seat_basis") == "town" and _is_the_town(within[0]):
+                # a seat known only as "the town" is its centre (Ortsmitte), as the town was placed before;
+                # a locality ("Berlin-Adlershof") keeps its postcode's position
+                lat, lon = within[0][4]["lat"], within[0][4]["lon"]
+            else:
+                lat, lon = seat["lat"], seat["lon"]
+            if rec.get("seat_basis") == "capital":
+                placed_by = "capital"  # a stand-in: lists say "Sitz unbekannt" instead of a distance
+            points.append((nid, lat, lon, label))
+        points.extend(p[:4] for p in town_points)
         if lat is None and district_codes:
             first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
             lat, lon, placed_by = first["lat"], first["lon"], "district"
@@ -292,7 +352,8 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             None if rec.get("founded") is None else str(rec["founded"]), rec.get("profile"), _dumps(rec["facts"]),
             _dumps(rec["sources"]), _dumps(rec["unconfirmed"]), rec.get("as_of"), _dumps(states),
             _dumps(rec["districts"]), _dumps(rec["towns"]), " | ".join(rec["topics"]), " | ".join(rec["sectors"]),
-            lat, lon, placed_by, origin.get(nid, "bundled"),
+            lat, lon, placed_by, origin.get(nid, "bundled"), seat_text(rec.get("seat")) or None, rec.get("seat_basis"),
+            seat["town"] if seat is not None else None, rec.get("scope"),
         ))
     conn.executemany(_UPSERT_NETWORK, networks)
     conn.executemany("insert or replace into network_summaries (network_id, name, states, towns, lat, lon, placed_by, "
@@ -302,6 +363,29 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
     conn.executemany("insert into network_topics (network_id, kind, name) values (?, ?, ?)", topics)
     conn.executemany("insert into network_awards (network_id, year, award, note) values (?, ?, ?, ?)", awards)
     conn.executemany("insert into network_points (network_id, lat, lon, name) values (?, ?, ?, ?)", points)
+
+
+def _is_the_town(point: tuple) -> bool:
+    """Did the town's name find the place itself (not a part of its name, as "Berlin-Adlershof" finds Berlin)?"""
+    place, key = point[4], fold(point[3])
+    return key in (place["key"], place["short_key"]) or key.replace("st ", "sankt ", 1) == place["key"]
+
+
+def _seat_towns(seat: dict, town_points: list[tuple]) -> list[tuple]:
+    """The points of the network's towns its seat lies in (first the first of them), or none.
+
+    A postcode lies in a town when the postcode's municipality is the town's ("Berlin-Adlershof" and
+    12489 are both Berlin; so are "Berlin-Mariendorf" and "Berlin-Marienfelde"); a seat given as
+    coordinates stands for the nearest town within 10 km.
+    """
+    from .store import haversine_km
+
+    if seat.get("district_code"):
+        return [point for point in town_points if point[4]["district_code"] == seat["district_code"]
+                and fold(point[4]["parent"] or point[4]["name"]) == fold(seat["town"])]
+    near = [(haversine_km(seat["lat"], seat["lon"], p[4]["lat"], p[4]["lon"]), k, p) for k, p in enumerate(town_points)]
+    near = [x for x in near if x[0] <= SEAT_NEAR_TOWN_KM]
+    return [min(near)[2]] if near else []
 
 
 def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:

@@ -98,7 +98,18 @@ class Catalog:
             states=aliases,
             topics={t.name for t in self.topics if t.kind == "topic" and t.parent is None},
             sectors={t.name for t in self.topics if t.kind == "sector"},
+            postcodes=self.postcodes,
         )
+
+    @cached_property
+    def postcodes(self) -> frozenset[str] | None:
+        """Every postcode of the gazetteer (a record's ``seat`` must be one), read once; None without one."""
+        path = self.data_dir / "gazetteer" / "postcodes_de.tsv"
+        if not path.exists():
+            return None
+        with path.open(encoding="utf-8") as fh:
+            return frozenset(line.split("\t", 1)[0] for line in fh
+                             if line[:1].isdigit())
 
 
 def state_aliases_folded(catalog: Catalog) -> dict[str, str]:

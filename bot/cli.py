@@ -10,6 +10,9 @@
     netzwerkbot stats            ratings per intent, comments, homes and subscriptions
     netzwerkbot bench            run the benchmarks
 
+    netzwerkbot db backup DIR [--keep N] | db restore FILE    copies of both databases while the bot runs
+    netzwerkbot doctor           is this deployment healthy? one line per check, exit 1 on any failure
+
 Every expected failure (bad setting, corrupt database, bad import file) prints one clear line to
 stderr and exits non-zero; no traceback.
 """
@@ -64,9 +67,8 @@ def _print_answer(answer) -> None:
 
 # -- ask / chat ------------------------------------------------------------------------------------
 def cmd_ask(settings: Settings, args) -> int:
-    from .render import to_json, to_text
-
     from .models import Caller
+    from .render import to_json, to_text
 
     brain = _brain(settings)
     questions = [" ".join(args.text)] if args.text != ["-"] else None
@@ -139,6 +141,11 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
 
 
 # -- db --------------------------------------------------------------------------------------------
+def _percent(part: float, whole: float = 1.0) -> str:
+    """ "21,8 %" """
+    return f"{100 * part / whole if whole else 0:.1f} %".replace(".", ",")
+
+
 def cmd_db(settings: Settings, args) -> int:
     from .build import build_database
     from .catalog import Catalog
@@ -146,6 +153,8 @@ def cmd_db(settings: Settings, args) -> int:
     from .records import ImportFormatError
     from .store import Store, ensure_database
 
+    if args.db_command in ("backup", "restore"):
+        return cmd_db_backup(settings, args)
     catalog = Catalog.load(settings.data_dir)
     if args.db_command == "build":
         if settings.db_path.exists() and not args.force:
@@ -206,6 +215,19 @@ def cmd_db(settings: Settings, args) -> int:
         _print(f"Datenbank: {settings.db_path} (gebaut {meta.get('built_at')}, Daten Stand {meta.get('data_as_of')})")
         _print(f"Netzwerke: {counts['networks']} (davon importiert: {counts['imported']}, ohne Koordinaten: "
                f"{counts['without_coordinates']})")
+        depth = store.data_depth()
+        bases = ", ".join(f"{basis} {n}" for basis, n in depth["seat_basis"].items())
+        _print(f"Mit Sitz: {depth['with_seat']} von {depth['networks']}" + (f" (Sitz nach: {bases})" if bases else ""))
+        _print(f"Mit Anschrift oder Geschäftsstellen-Kontakt: {depth['with_contact']} "
+               f"({_percent(depth['with_contact'], depth['networks'])}; mit Anschrift: {depth['with_address']})")
+        from .coverage import measure
+
+        coverage = measure(store)
+        far = coverage.districts_beyond(50.0)
+        _print(f"Abdeckung: PLZ mit einem Netzwerk bis 25 km: {_percent(coverage.share_within(25.0))}, "
+               f"bis 50 km: {_percent(coverage.share_within(50.0))} (von {len(coverage.postcode_km)} PLZ); "
+               f"Kreise ohne regionales Netzwerk bis 50 km: {len(far)} von {len(coverage.districts)} "
+               f"(scripts/coverage.py listet sie)")
         per_state = store.counts_per_state()
         _print(f"Bundesländer mit Netzwerken: {sum(1 for v in per_state.values() if v)} von {len(per_state)}")
         for state, count in per_state.items():
@@ -348,6 +370,62 @@ def cmd_default(settings: Settings, args) -> int:
     return cmd_chat(settings, args, demo_if_not_tty=True)
 
 
+# -- backup / restore / doctor ---------------------------------------------------------------------
+def cmd_db_backup(settings: Settings, args) -> int:
+    from .backup import LABELS, USERDATA, BackupError, backup_database, restore_database
+
+    if args.db_command == "restore":
+        try:
+            result = restore_database(Path(args.file), settings.db_path, settings.users_db)
+        except BackupError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"Wiederherstellen fehlgeschlagen, die bisherige Datenbank ist unverändert: "
+                           f"{exc.strerror or exc}") from None
+        kept = f"; die bisherige Datei liegt unter {result.before}" if result.before else ""
+        _print(f"Wiederhergestellt: {LABELS[result.kind]} {result.target} aus {result.source}{kept}.")
+        for note in result.notes:
+            _print(note)
+        if result.kind == USERDATA:
+            _print("Jetzt den Bot (wieder) starten: systemctl start netzwerkbot – oder netzwerkbot run.")
+        else:
+            _print("Ein laufender Bot übernimmt sie mit /reload (Admins), sonst beim nächsten Start.")
+        return 0
+    directory, failed = Path(args.directory), 0
+    for kind, source in (("network", settings.db_path), ("userdata", settings.users_db)):
+        result = backup_database(source, kind, directory, keep=args.keep)
+        if result.error:
+            sys.stderr.write(f"netzwerkbot: {result.error}\n")
+            failed += 1
+        elif result.note:
+            _print(f"Hinweis: {result.note}")
+        else:
+            removed = f"; {len(result.removed)} ältere gelöscht (es bleiben {args.keep})" if result.removed else ""
+            size = f"{result.size_bytes / 1e6:.1f} MB" if result.size_bytes >= 100_000 else f"{result.size_bytes / 1e3:.0f} kB"
+            _print(f"Gesichert: {LABELS[kind]} → {result.target} ({size}, "
+                   f"{result.seconds:.2f} s){removed}")
+    return 1 if failed else 0
+
+
+def cmd_doctor(args) -> int:
+    """Runs before (and without) the usual settings load: a bad setting is one of its findings."""
+    from .doctor import print_report, run_checks
+
+    def probe(settings: Settings):
+        from handlers.probe import probe_telegram
+
+        return probe_telegram(settings)
+
+    report = run_checks(env_file=args.env_file, telegram=probe)
+    return print_report(report, _print)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"eine ganze Zahl ≥ 1 erwartet, nicht {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netzwerkbot", description="Netzwerke zur Fachkräftesicherung finden.")
     parser.add_argument("--env-file", help="Pfad einer .env-Datei (Standard: ./.env)")
@@ -388,6 +466,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="Bewertungen je Art, Hinweise, Heimatorte, Abos")
     stats.add_argument("--comments", type=int, default=0, metavar="N", help="die letzten N Hinweise nach 👎 zeigen")
     sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
+
+    bak = dbsub.add_parser("backup", help="beide Datenbanken im laufenden Betrieb sichern")
+    bak.add_argument("directory", metavar="DIR", help="Zielverzeichnis (wird angelegt)")
+    bak.add_argument("--keep", type=_positive, default=7, metavar="N", help="je Datenbank die N neuesten behalten (7)")
+    res = dbsub.add_parser("restore", help="eine Sicherung zurückspielen (geprüft, atomar)")
+    res.add_argument("file", metavar="FILE")
+    sub.add_parser("doctor", help="Betrieb prüfen: Einstellungen, Token, Webhook, Datenbanken, Platz, Datenalter")
     return parser
 
 
@@ -401,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "doctor":  # reports a bad setting as one of its lines instead of stopping at it
+        return cmd_doctor(args)
     try:
         settings = load_settings(dotenv_path=args.env_file)
         configure_logging(settings.log_level)

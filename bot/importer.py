@@ -22,7 +22,7 @@ import yaml
 
 from .build import BuildReport, Placer, _encode, write_networks
 from .catalog import Catalog
-from .records import ALL_FIELDS, RowProblem, read_rows, to_flat_row, validate_records
+from .records import ALL_FIELDS, RowProblem, parse_seat, read_rows, to_flat_row, validate_records
 from .store import _open_checked
 
 
@@ -97,7 +97,8 @@ def export_records(db_path: Path, fmt: str) -> str:
                 "awards": [{k: v for k, v in dict(a).items() if v is not None} for a in conn.execute(
                     "select year, award, note from network_awards where network_id = ? order by year", [row["id"]])],
                 "sources": json.loads(row["sources"]), "unconfirmed": json.loads(row["unconfirmed"]),
-                "as_of": row["as_of"],
+                "as_of": row["as_of"], "seat": parse_seat(row["seat"])[0], "seat_basis": row["seat_basis"],
+                "scope": row["scope"],
             }
             records.append({k: v for k, v in rec.items() if v is not None})
     finally:
@@ -108,7 +109,9 @@ def export_records(db_path: Path, fmt: str) -> str:
         return yaml.safe_dump({"networks": records}, allow_unicode=True, sort_keys=False, width=110)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(ALL_FIELDS), lineterminator="\n")
+        # RFC 4180 line ends: a "\r" inside a profile is then quoted like "\n" (with "\n" alone it was not,
+        # and the file broke at that row on import)
+        writer = csv.DictWriter(out, fieldnames=list(ALL_FIELDS), lineterminator="\r\n")
         writer.writeheader()
         for rec in records:
             writer.writerow(to_flat_row(rec))
@@ -117,7 +120,8 @@ def export_records(db_path: Path, fmt: str) -> str:
 
 
 def check_database(db_path: Path) -> list[str]:
-    """Consistency problems: damage, duplicates, networks without coordinates, unknown states, dangling awards."""
+    """Consistency problems: damage, duplicates, networks without seat or coordinates, unknown states, dangling
+    awards, award events with more named winners than awards."""
     conn = _open_checked(db_path, integrity=False, probe=False)  # a damaged file is reported below, not refused
     problems = []
     try:
@@ -130,6 +134,10 @@ def check_database(db_path: Path) -> list[str]:
             problems.append(f"Doppelter Name {name!r}: {ids}")
         for (nid,) in conn.execute("select id from networks where lat is null order by id"):
             problems.append(f"Ohne Koordinaten (nur Bundesland bekannt): {nid}")
+        for nid, placed_by in conn.execute("select id, placed_by from networks where seat is null order by id"):
+            how = {"town": "Ortsmitte des ersten Orts", "town2": "Ortsmitte eines weiteren Orts",
+                   "district": "Kreismitte"}.get(placed_by, "keine Entfernung möglich")
+            problems.append(f"Ohne Sitz (seat; Entfernungen behelfsweise: {how}): {nid}")
         for nid, state in conn.execute(
                 "select network_id, name from network_regions where kind = 'state' "
                 "and name not in (select name from states)"):
@@ -141,6 +149,16 @@ def check_database(db_path: Path) -> list[str]:
         for (nid,) in conn.execute(
                 "select network_id from network_awards where network_id not in (select id from networks)"):
             problems.append(f"Preis verweist auf unbekanntes Netzwerk: {nid}")
+        for year, award, total, unknown, named in conn.execute(
+                "select e.year, e.award, e.winners_total, e.unidentified, (select count(distinct a.network_id) "
+                "from network_awards a where a.year = e.year and a.award = e.award) from award_events e "
+                "where e.winners_total is not null and e.unidentified is not null order by e.year"):
+            if unknown < 0 or unknown > total or (named == 0 and unknown < total):
+                problems.append(f"Preisjahr {year} {award!r}: {total} Preise, {unknown} ohne Namen, aber "
+                                f"{named} Preisträger verknüpft")
+            elif named < total - unknown:
+                problems.append(f"Preisjahr {year} {award!r}: {total - unknown} Preisträger benannt, aber nur "
+                                f"{named} verknüpft")
     except sqlite3.DatabaseError as exc:
         problems.append(f"SQLite: {exc} – Datei sichern und neu bauen: netzwerkbot db build --force")
     finally:

@@ -79,6 +79,9 @@ class Query:
     extra_regions: list[Region] = field(default_factory=list)
     extra_years: list[int] = field(default_factory=list)
     extra_topics: list[str] = field(default_factory=list)
+    active_only: bool = False  # "aktive Netzwerke in Bayern": leave out networks that ended
+    region_group: str | None = None  # "Preisträger aus Ostdeutschland": the group the regions stand for
+    scope: str | None = None  # an out-of-scope question: "domain" or "country" (see Answer.scope)
     facet: str | None = None  # what a "profile" follow-up asks about: "award" ("wann wurde die ausgezeichnet?")
     reused: list[str] = field(default_factory=list)  # slots filled from the conversation: intent, region, …
     # parts of the message this answer could not combine with the rest: (what was asked, action) -> a button
@@ -176,6 +179,10 @@ class Answer:
     extra_years: list[int] = field(default_factory=list)
     extra_topics: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # slots taken from the conversation (see Query.reused)
+    faq: str | None = None  # the programme question answered (data/faq.yaml id), for intent "info"
+    scope: str | None = None  # why "das weiß ich nicht": "domain" (not about networks) or "country" (abroad)
+    region_group: str | None = None  # "Ostdeutschland" …: the group whose states are the regions
+    active_only: bool = False  # the list leaves out networks that ended
     # -- talkback (bot/feedback) --
     outbox: list["Notice"] = field(default_factory=list)  # messages for other people (admins, a reporter)
     toast: str | None = None  # a short confirmation of a button press (Telegram: the callback answer)

@@ -24,15 +24,31 @@ from .textnorm import fold_compact
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 KINDS = ("network", "alliance", "initiative", "project", "campaign")
+# How a record's ``seat`` was derived (see data/README.md): the postcode of its published office address, the
+# seat town of its coordinating organisation as a source names it, the seat town of the network (first of
+# ``towns``), the seat town of its district, or - where nothing is known - the state capital (a stand-in).
+SEAT_BASES = ("address", "organisation", "town", "district", "capital")
+# ``scope``: "state" for programmes that cover a whole state (or several), "national" for nationwide ones;
+# absent means a regional network. Coverage figures count only regional networks for districts.
+SCOPES = ("regional", "state", "national")
+POSTCODE_PATTERN = re.compile(r"^\d{5}$")
+GERMANY_BOX = (47.2, 55.1, 5.8, 15.1)  # south, north, west, east (as bot.answer.GERMANY)
 STATUSES = ("active", "renamed", "dissolved", "ended")
 LIST_FIELDS = ("aliases", "states", "districts", "towns", "topics", "sectors", "facts", "sources", "unconfirmed")
 TEXT_FIELDS = ("name", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
-               "profile", "as_of")
-ALL_FIELDS = ("id",) + TEXT_FIELDS[:1] + LIST_FIELDS[:1] + TEXT_FIELDS[1:] + LIST_FIELDS[1:] + ("founded", "awards")
+               "profile", "as_of", "seat_basis", "scope")
+ALL_FIELDS = ("id",) + TEXT_FIELDS[:1] + LIST_FIELDS[:1] + TEXT_FIELDS[1:] + LIST_FIELDS[1:] + ("founded", "awards",
+                                                                                                "seat")
 CSV_SEPARATOR = " | "
 # Control characters (Telegram refuses them, terminals interpret them) and bidi overrides (they can
 # make a name display as something else): never valid in a record; tab/CR/LF are whitespace.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Spreadsheet formula injection (OWASP "CSV Injection"): a cell beginning with one of these is run as a
+# formula by Excel/LibreOffice (``=HYPERLINK(…)`` becomes a live link). CSV export prefixes such a cell
+# with ``'`` and CSV import removes that prefix again, so a round trip gives back the exact text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")  # export: the trigger, possibly behind apostrophes of our own
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")       # import: what the export prefixed
 FIRST_AWARD_YEAR = 2012
 MAX_TEXT = 5000
 
@@ -58,6 +74,7 @@ class Vocabulary:
     states: dict[str, str]  # folded alias -> canonical state name
     topics: set[str]
     sectors: set[str]
+    postcodes: frozenset[str] | None = None  # the gazetteer's postcodes (a seat must be one); None: not checked
 
     def state_name(self, raw: str) -> str | None:
         return self.states.get(fold_compact(raw))
@@ -202,7 +219,67 @@ def validate_record(raw: Any, row: int, vocab: Vocabulary, current_year: int | N
             entry["note"] = " ".join(str(award["note"]).split())
         awards.append(entry)
     rec["awards"] = awards
+
+    seat, seat_problem = parse_seat(raw.get("seat"), vocab.postcodes)
+    if seat_problem:
+        bad("seat", seat_problem)
+    rec["seat"] = seat
+    if rec.get("seat_basis") and rec["seat_basis"] not in SEAT_BASES:
+        bad("seat_basis", f"{rec['seat_basis']!r} ist keiner von {', '.join(SEAT_BASES)}")
+    if rec.get("seat_basis") and seat is None and not seat_problem:
+        bad("seat_basis", "ohne seat")
+    if isinstance(seat, str) and rec.get("address") and not rec.get("seat_basis") and seat in rec["address"]:
+        rec["seat_basis"] = "address"  # a seat taken from the published address needs no explanation
+    if rec.get("seat_basis") == "address" and isinstance(seat, str) and seat not in (rec.get("address") or ""):
+        bad("seat_basis", f"Sitz {seat} steht nicht in der Anschrift")
+    if rec.get("scope") and rec["scope"] not in SCOPES:
+        bad("scope", f"{rec['scope']!r} ist keiner von {', '.join(SCOPES)}")
+    if rec.get("scope") == "regional":
+        rec["scope"] = None  # the default
     return (rec if not problems else None), problems
+
+
+def parse_seat(value: Any, postcodes: frozenset[str] | None = None) -> tuple[str | dict | None, str | None]:
+    """A seat as a record holds it: a postcode (``'12489'``) or ``{lat, lon}``; and the problem, if any.
+
+    Accepted: a 5-digit string; a mapping with ``lat`` and ``lon``; in CSV the text ``"52.43, 13.53"``.
+    A postcode must be in the gazetteer (when ``postcodes`` is given), coordinates inside Germany. A
+    number is refused: YAML reads ``01067`` as 1067 (or an octal number), so postcodes must be quoted.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        return None, f"{value!r}: Postleitzahl als Text in Anführungszeichen angeben (z. B. '01067')"
+    if isinstance(value, str):
+        text = value.strip()
+        if POSTCODE_PATTERN.match(text):
+            if postcodes is not None and text not in postcodes:
+                return None, f"Postleitzahl {text} gibt es im Ortsverzeichnis nicht"
+            return text, None
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) == 2:
+            value = {"lat": parts[0], "lon": parts[1]}
+        else:
+            return None, f"{text!r} ist weder eine fünfstellige Postleitzahl noch 'Breite, Länge'"
+    if not isinstance(value, dict) or set(value) != {"lat", "lon"}:
+        return None, "Postleitzahl (Text) oder {lat: …, lon: …} erwartet"
+    try:
+        lat, lon = float(value["lat"]), float(value["lon"])
+    except (TypeError, ValueError):
+        return None, f"Koordinaten {value['lat']!r}, {value['lon']!r} sind keine Zahlen"
+    south, north, west, east = GERMANY_BOX
+    if not (south <= lat <= north and west <= lon <= east):
+        return None, f"Koordinaten {lat}, {lon} liegen nicht in Deutschland"
+    return {"lat": round(lat, 5), "lon": round(lon, 5)}, None
+
+
+def seat_text(seat: str | dict | None) -> str:
+    """A seat as one text (CSV, the database): the postcode, or "lat, lon"."""
+    if seat is None:
+        return ""
+    if isinstance(seat, dict):
+        return f"{seat['lat']}, {seat['lon']}"
+    return seat
 
 
 def validate_records(rows: Iterable[tuple[int, Any]], vocab: Vocabulary) -> tuple[list[dict], list[RowProblem]]:
@@ -225,7 +302,8 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
     """Read a CSV, JSON or YAML file into ``(row number, raw record)`` pairs."""
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # newline="": line ends inside CSV fields stay as written
+            text = fh.read()
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{path}: keine UTF-8-Datei ({exc.reason} bei Byte {exc.start})") from None
     if fmt == "csv":
@@ -237,7 +315,7 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
             if None in record:
                 rows.append((reader.line_num, {"id": record.get("id"), "__extra__": record.pop(None)}))
                 continue
-            rows.append((reader.line_num, {k: v for k, v in record.items() if v not in (None, "")}))
+            rows.append((reader.line_num, {k: csv_cell_value(v) for k, v in record.items() if v not in (None, "")}))
         return rows
     try:
         if fmt == "json":
@@ -256,13 +334,31 @@ def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
 
 
 def to_flat_row(rec: dict) -> dict[str, str]:
-    """One record as a CSV row: lists joined with `` | ``, awards as ``year: award``."""
+    """One record as a CSV row: lists joined with `` | ``, awards as ``year: award``, each cell made safe
+    for spreadsheets (:func:`csv_cell`)."""
     row = {}
     for name in ALL_FIELDS:
         value = rec.get(name)
         if name == "awards":
             value = CSV_SEPARATOR.join(f"{a['year']}: {a['award']}" for a in value or [])
+        elif name == "seat":
+            value = seat_text(value)
         elif isinstance(value, list):
             value = CSV_SEPARATOR.join(value)
-        row[name] = "" if value is None else str(value)
+        row[name] = "" if value is None else csv_cell(str(value))
     return row
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula trigger gets a ``'`` in front.
+
+    Text that already starts with apostrophes before a trigger (``'=x``) gets one more, so that
+    :func:`csv_cell_value` – which removes exactly one – gives back every text exactly, a phone
+    number ``+49 …`` included.
+    """
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def csv_cell_value(cell: str) -> str:
+    """The text behind a cell written by :func:`csv_cell`: one leading ``'`` before a trigger is removed."""
+    return cell[1:] if _QUOTED.match(cell) else cell

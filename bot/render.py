@@ -191,6 +191,10 @@ def to_json(answer: Answer) -> dict:
         "years": ([answer.year] if answer.year is not None else []) + answer.extra_years,
         "topics": ([answer.topic] if answer.topic else []) + answer.extra_topics,
         "reused": list(answer.reused),
+        "faq": answer.faq,
+        "scope": answer.scope,
+        "region_group": answer.region_group,
+        "active_only": answer.active_only,
         "text": to_text(answer, numbered=False),
         "telegram": [m.to_json() for m in to_telegram(answer)],
     }

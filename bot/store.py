@@ -21,7 +21,14 @@ from typing import Callable
 
 import sqlite_utils
 
-from .build import SCHEMA_VERSION, SEP, BuildError, StoreError, build_database, source_fingerprint
+from .build import (
+    SCHEMA_VERSION,
+    SEP,
+    BuildError,
+    StoreError,
+    build_database,
+    source_fingerprint,
+)
 from .catalog import Catalog
 from .textnorm import fold
 
@@ -65,6 +72,10 @@ class NetworkDetail(NetworkSummary):
     topics: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     awards: list[dict] = field(default_factory=list)
+    seat: str | None = None  # the seat's postcode, or "lat, lon"
+    seat_basis: str | None = None  # how it was derived: address, organisation, town, district, capital (or None)
+    seat_place: str | None = None  # the municipality of a postcode seat
+    scope: str | None = None  # "state", "national", or None for a regional network
 
 
 EARTH_KM = 6371.0088
@@ -295,6 +306,21 @@ class Store:
         }
 
     @_locked
+    def data_depth(self) -> dict:
+        """How deep the data is (``db stats``): networks with a seat, with an office address or contact."""
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "networks": q("select count(*) from networks"),
+            "with_seat": q("select count(*) from networks where seat is not null"),
+            "with_address": q("select count(*) from networks where coalesce(address, '') != ''"),
+            "with_contact": q("select count(*) from networks where coalesce(address, '') != '' "
+                              "or coalesce(office_contact, '') != ''"),
+            "seat_basis": dict(self.conn.execute(
+                "select coalesce(seat_basis, '-'), count(*) from networks where seat is not null "
+                "group by 1 order by 2 desc").fetchall()),
+        }
+
+    @_locked
     def counts_per_state(self) -> dict[str, int]:
         rows = self.conn.execute(
             "select name, count(distinct network_id) from network_regions where kind = 'state' group by name")
@@ -347,7 +373,8 @@ class Store:
             office_contact=row["office_contact"], founded=row["founded"], profile=row["profile"],
             facts=json.loads(row["facts"]), sources=json.loads(row["sources"]),
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
-            topics=topics, sectors=sectors, awards=awards)
+            topics=topics, sectors=sectors, awards=awards, seat=row["seat"], seat_basis=row["seat_basis"],
+            seat_place=row["seat_place"], scope=row["scope"])
 
     def _point_lists(self, ids: list[str]) -> dict[str, list[tuple[float, float, str | None]]]:
         if self._points_of is not None:
@@ -423,6 +450,24 @@ class Store:
             sql += " and network_id in (select network_id from network_regions where kind = 'state' and name = ?)"
             params.append(state)
         return self._cached_ids(("topic", kind, name, state), sql + " order by name collate nocase, network_id", params)
+
+    @_locked
+    def ended_ids(self) -> frozenset[str]:
+        """Networks that ended or dissolved (ranked last in lists, left out when active ones are asked)."""
+        ended = self._id_lists.get(("ended",))
+        if ended is None:
+            ended = self._id_lists[("ended",)] = [r[0] for r in self.conn.execute(
+                "select network_id from network_summaries where status in ('ended', 'dissolved')")]
+        return frozenset(ended)
+
+    @_locked
+    def sector_ids(self) -> frozenset[str]:
+        """Networks of a sector (Logistik, Glas, …): not "general" networks of their place."""
+        found = self._id_lists.get(("sectors",))
+        if found is None:
+            found = self._id_lists[("sectors",)] = [r[0] for r in self.conn.execute(
+                "select distinct network_id from network_topics where kind = 'sector'")]
+        return frozenset(found)
 
     # -- regions ----------------------------------------------------------------------------------
     @_locked
@@ -603,6 +648,12 @@ class Store:
         the total while its page needs only the first few: at 100k networks 17,000 lie within 100 km of
         Mainz (all of them ranked: ~50 ms; counted: a few ms).
         """
+        counted = self.near_ids(lat, lon, max_km, among)
+        return len(counted) - sum(1 for nid in exclude or () if nid in counted)
+
+    @_locked
+    def near_ids(self, lat: float, lon: float, max_km: float, among: set[str] | None = None) -> set[str]:
+        """The ids within ``max_km`` (only those ``among``), unranked: what ``count_near`` counts."""
         self._load_points()
         x0, y0, z0 = self._unit(lat, lon)
         surely = self._chord2(max_km - 0.001) / (1 + 1e-8)  # nearer than this: within, whatever the rounding
@@ -625,7 +676,7 @@ class Store:
                 counted.add(point[0])
         if among is not None:
             counted &= among
-        return len(counted) - sum(1 for nid in exclude or () if nid in counted)
+        return counted
 
     @_locked
     def nearest(self, lat: float, lon: float, max_km: float | None = None, limit: int | None = None,

@@ -30,11 +30,12 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_QUESTIONS = ROOT / "tests" / "questions.yaml"
 LABELS = ("intent", "state", "region", "region_kind", "region_name", "region_state", "year", "network", "topic",
-          "choices", "count")
+          "choices", "count", "faq", "scope", "active", "region_group")
 # labels of a dialogue turn besides those above: every region / year / topic of a two-part question, the
 # slots taken from the conversation, the page shown, and a piece of the answer text
 TURN_LABELS = LABELS + ("regions", "years", "topics", "reused", "page", "text")
-INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown")
+INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown", "info",
+           "out_of_scope")
 
 
 @dataclass
@@ -124,6 +125,9 @@ def summary(data: dict, count_only: bool | None = None) -> dict:
     got = {"intent": data["intent"]}
     if data.get("region"):
         got["region"] = data["region"]
+    for key in ("faq", "scope", "region_group"):
+        if data.get(key):
+            got[key] = data[key]
     for key in ("year", "topic", "network_id"):
         if data.get(key) is not None:
             got[key] = data[key]
@@ -138,8 +142,15 @@ def check(item: dict, data: dict, count_only: bool | None = None) -> list[str]:
     """What in ``data`` (``to_json`` of the answer) disagrees with the labels of ``item``."""
     problems = []
     region = data.get("region")
-    if not _matches(item["intent"], data["intent"]):
-        problems.append(f"intent {data['intent']!r} != {item['intent']!r}")
+    # "out_of_scope" is the answer "das weiß ich nicht": intent unknown, with the reason in `scope`
+    intent = "out_of_scope" if data["intent"] == "unknown" and data.get("scope") else data["intent"]
+    if not _matches(item["intent"], intent) and not _matches(item["intent"], data["intent"]):
+        problems.append(f"intent {intent!r} != {item['intent']!r}")
+    for key, field in (("faq", "faq"), ("scope", "scope"), ("region_group", "region_group")):
+        if key in item and not _matches(item[key], data.get(field)):
+            problems.append(f"{key} {data.get(field)!r} != {item[key]!r}")
+    if "active" in item and bool(item["active"]) != bool(data.get("active_only")):
+        problems.append(f"active {bool(data.get('active_only'))} != {bool(item['active'])}")
     if "state" in item:
         if not region or region.get("kind") != "state" or not _matches(item["state"], region.get("name")):
             problems.append(f"state: region {region!r} is not the state {item['state']!r}")

@@ -96,11 +96,13 @@ def test_a_long_place_list_shows_its_head_and_lists_everything_in_json(dense_bra
     first = data["networks"][:6]
     for n in first:
         assert n["name"] in html.replace("&amp;", "&")
-    # those covering the place first (nearest first), then the others nearest first
+    # those covering the place first (nearest first), then the others nearest first; those that ended last
     inside = set(dense_brain.answerer._inside(answer.region)) if answer.intent != "topic" else None
     if inside is not None:
-        after = [n["distance_km"] for n in data["networks"] if n["id"] not in inside]
+        ended = dense_brain.store.ended_ids()
+        after = [(n["id"] in ended, n["distance_km"]) for n in data["networks"] if n["id"] not in inside]
         assert after == sorted(after) and len(after) > 6
+        assert any(is_ended for is_ended, _km in after)  # the synthetic data has some (3 %)
 
 
 def test_later_pages_agree_with_the_complete_list(dense_brain):
@@ -192,7 +194,12 @@ def test_a_rare_topic_near_a_place_lists_its_nearest_networks(dense_brain, text)
     places = dense_brain.store.distances(ids, answer.region.lat, answer.region.lon)  # the long way
     nearest = sorted(places, key=lambda nid: places[nid][0])
     shown = [n["id"] for n in to_json(answer)["networks"]]
-    assert len(ids) < 60 and shown == nearest[:len(shown)] and len(shown) == min(len(places), 5)
+    # the place's own general networks first (they take up every field), then the topic's nearest
+    covering = set(dense_brain.answerer._inside(answer.region))
+    general = [nid for nid in shown if nid not in ids]
+    assert shown[:len(general)] == general and set(general) <= covering
+    on_topic = shown[len(general):]
+    assert len(ids) < 60 and on_topic == nearest[:len(on_topic)] and len(on_topic) == min(len(places), 5)
 
 
 def test_more_of_a_long_list_is_ranked_without_ranking_all(dense_brain, monkeypatch):

@@ -535,3 +535,10 @@ def test_talkback_actions_never_collide_with_query_actions(brain):
         assert len(action.encode()) <= 64
     for action in ("p:" + JENA, "r:SN,TH", "r:o04109,o01067", "s:SN:1", "a:2013,2014", "n:o37073", "h", "T", "D"):
         assert not actions.is_feedback(action) and actions.decode(action) is not None, action
+
+
+def test_the_data_faq_points_to_the_report_dialogue(user, brain):
+    answer = user.say("Wer pflegt die Daten?")
+    assert answer.intent == "info" and "/melden" in text(answer) and actions_of(answer)[:2] == ["e:", "e:+"]
+    assert "Welches Netzwerk" in text(user.press("e:"))
+    assert "/melden" not in text(brain.ask("Wer pflegt die Daten?"))  # without a chat: the plain answer

@@ -94,7 +94,7 @@ def thread_hops(monkeypatch) -> list:
     real = asyncio.to_thread
 
     async def counting(func, *args, **kwargs):
-        hops.append(getattr(func, "__name__", func))
+        hops.append(getattr(getattr(func, "func", func), "__name__", func))  # a partial (with the caller) too
         return await real(func, *args, **kwargs)
 
     monkeypatch.setattr(common.asyncio, "to_thread", counting)

@@ -61,6 +61,7 @@ RATING_KINDS = ("card", "list", "empty", "text")
 HOME_KINDS = ("town", "postcode", "district", "area", "point")
 ABO_OFF = {"aus", "ende", "beenden", "stop", "stopp", "off", "kuendigen", "abbestellen", "nein"}
 GERMANY = (47.2, 55.1, 5.8, 15.1)  # south, north, west, east
+DATA_FAQ = "daten-pflege"  # data/faq.yaml: where the data comes from and who keeps it
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 
 FEATURE_OF_FLOW = {"report": "feature.reports", "question": "feature.admin", "reply": "feature.reports",
@@ -298,8 +299,7 @@ class Talkback:
         if kind == "ask":
             if answer.intent == "nearby" and answer.request_location:
                 return None  # the home place is looked up in a worker thread
-            if name is None and self.rateable(answer):
-                answer = self._rated(answer)
+            answer = self._dress(answer, caller, free=name is None)
         self.brain._count(answer.intent)
         return answer
 
@@ -357,6 +357,12 @@ class Talkback:
     def _dress(self, answer: Answer, caller: Caller, free: bool) -> Answer:
         if answer.intent == "nearby" and answer.request_location:
             return self._nearby(answer, caller, rate=free)
+        if getattr(answer, "faq", None) == DATA_FAQ:  # "wer pflegt die Daten?": here is how to tell us
+            answer = fresh(answer)
+            answer.add(tr("report.faq_hint"))
+            answer.buttons.insert(0, [Button(tr("btn.report"), actions.report(None)),
+                                      Button(tr("btn.new_network"), actions.report("+"))])
+            return answer
         if free and self.rateable(answer):
             return self._rated(answer)
         return answer

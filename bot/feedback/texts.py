@@ -32,6 +32,8 @@ TEXTS: dict[str, str] = {
     "btn.send": "✅ Senden",
     "btn.no_source": "Ohne Quelle",
     "report.title": "Meldung an die Redaktion",
+    "report.faq_hint": "Sie können uns aber Fehler und fehlende Netzwerke melden: /melden oder die Knöpfe unten. "
+                       "Das Betreiberteam prüft jede Meldung und sagt Ihnen, was daraus wurde.",
     "report.ask_network": "Welches Netzwerk betrifft Ihre Meldung? Schreiben Sie seinen Namen – oder tippen Sie auf "
                           "„Neues Netzwerk“, wenn es bei uns noch fehlt. „abbrechen“ bricht ab.",
     "report.which_network": "Welches Netzwerk meinen Sie?",

@@ -23,7 +23,8 @@ Close calls become ``clarify`` with choices instead of a guess. A few rules keep
 
 The parts, one module each: ``lexicon`` (the words), ``signals`` (what a message names), ``places``,
 ``topics`` and ``networks`` (finding and deciding each kind of thing), ``regions`` (a place as a query),
-``rules`` (the decision for free text), ``parts`` (questions with two parts), ``followup`` (completing
+``rules`` (the decision for free text), ``scope`` (programme questions, region groups, places abroad,
+questions off the topic), ``parts`` (questions with two parts), ``followup`` (completing
 a message from the conversation's last turn) and ``commands`` (slash commands). ``Understanding`` joins
 them: commands first; then a follow-up if the message refers to the last turn; else the standalone rules.
 """
@@ -44,14 +45,15 @@ from .parts import PartsMixin
 from .places import PlacesMixin
 from .regions import RegionsMixin
 from .rules import RulesMixin
+from .scope import ScopeMixin
 from .signals import Signals, SignalsMixin, Span, typo_close
 from .topics import TopicsMixin
 
 __all__ = ["COMMAND_ALIASES", "MAX_CHARS", "Signals", "Span", "Understanding", "typo_close"]
 
 
-class Understanding(CommandsMixin, FollowUpMixin, RulesMixin, PartsMixin, RegionsMixin, NetworksMixin, TopicsMixin,
-                    PlacesMixin, SignalsMixin):
+class Understanding(CommandsMixin, FollowUpMixin, RulesMixin, ScopeMixin, PartsMixin, RegionsMixin, NetworksMixin,
+                    TopicsMixin, PlacesMixin, SignalsMixin):
     """Text -> :class:`Query`. One object per open store; its tables are built once in ``__init__``."""
 
     def __init__(self, store: Store, gazetteer: Gazetteer, catalog: Catalog, names: NameMatcher):
@@ -63,6 +65,7 @@ class Understanding(CommandsMixin, FollowUpMixin, RulesMixin, PartsMixin, Region
         self._init_topics()
         self._init_networks()
         self._init_signals()
+        self._init_scope()
 
     # -- entry points ------------------------------------------------------------------------------
     def understand(self, text: str, state=None) -> Query:

@@ -33,7 +33,7 @@ CONTACT_WORDS = {"kontakt", "kontakte", "kontaktdaten", "erreichen", "erreiche",
                  "ansprechpartnerin", "website", "webseite", "homepage", "internetseite", "contact", "anrufen",
                  "phone", "address", "kontaktieren", "melden", "ansprechen", "sitz", "buero", "tel", "nr",
                  "mailadresse", "emailadresse", "telefonnr", "rufnummer", "durchwahl", "faxnummer", "postanschrift",
-                 "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse"}
+                 "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse", "reach", "number"}
 CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is")
 NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naechste", "naechsten", "naechstes",
                 "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung"}
@@ -54,6 +54,7 @@ STOPWORDS = frozenset("""
     macht machen tut erzaehl erzaehle erzaehlen sag sage sagen gib infos informationen details mehr wird
     thema themen sich mein meine meiner meinem bin waere hast tell about please give more
     zustaendig zustaendige frage fragen neu sitzt
+    i at to on with from by a an can could you we my our get know need want would like some tell touch
 """.split())
 # typo'd intent words are read as these (only words of 7+ letters, one edit away)
 FUZZY_INTENT_WORDS = sorted(w for w in CONTACT_WORDS | AWARD_WORDS | NEARBY_WORDS if len(w) >= 7)
@@ -61,6 +62,62 @@ NOT_INTENT_TYPOS = frozenset({"gewinnen", "gewinnung", "gewinnt", "gewinne", "ko
 # English names of German cities that people write in English
 EXONYMS = {"munich": "muenchen", "cologne": "koeln", "nuremberg": "nuernberg", "hanover": "hannover",
            "brunswick": "braunschweig", "dusseldorf": "duesseldorf", "dusseldorff": "duesseldorf"}
+# "aktive Netzwerke", "welche gibt es noch", "only ones that still exist": leave out networks that ended
+ACTIVE_WORDS = frozenset("aktiv aktive aktiven aktiver active bestehende bestehenden existierende existierenden "
+                         "laufende laufenden".split())
+ACTIVE_PHRASES = ("gibt es noch", "gibts noch", "noch aktiv", "noch aktive", "noch existieren", "noch bestehen",
+                  "still exist", "still active", "still running", "currently active", "derzeit aktiv",
+                  "aktuell aktiv", "noch aktuell", "noch arbeiten", "noch laufen", "noch gibt", "heute noch",
+                  "that still exist", "still around")
+# "Ausbildungsnetzwerke", "Pflegenetzwerk": a topic word joined to a network word
+NETWORK_SUFFIXES = ("netzwerke", "netzwerken", "netzwerk", "buendnisse", "buendnis", "allianzen", "allianz",
+                    "initiativen", "initiative")
+# programme questions (bot/understanding/scope.py)
+NETWORK_NOUNS = frozenset("""netzwerk netzwerke netzwerken netzwerks fachkraeftenetzwerk fachkraeftenetzwerke buendnis
+    buendnisse allianz allianzen fachkraefteallianz fachkraefteallianzen fachkraeftebuendnis fachkraeftebuendnisse
+    initiative initiativen network networks alliance alliances""".split())
+COUNT_WORDS = frozenset("wie viele wieviele viel wieviel anzahl how many zahl".split())
+# words a question about the bot's own list may carry ("wie viele Netzwerke sind in eurer Datenbank")
+ABOUT_THE_LIST = frozenset("datenbank eurer euer eure deiner deine ihrer liste erfasst gespeichert bot kennst kennt "
+                           "hast habt database list know".split())
+MANY_TIMES_PHRASES = ("mehr als einmal", "mehr als ein mal", "zwei mal", "more than once", "am meisten")
+MANY_TIMES = frozenset("""zweimal dreimal mehrfach mehrmals oefter oefters haeufigsten haeufiger haeufig meisten
+    wiederholt doppelt twice multiple most often""".split())
+APPLICATION_WORDS = frozenset("""bewerbungen bewerber bewerberinnen beworben einreichungen eingereicht teilnehmer
+    teilnehmende applications applicants applied entries submissions""".split())
+APPLY_WORDS = frozenset("""bewerben bewerbe bewirbt bewerbung teilnehmen teilnahme mitmachen anmelden anmeldung
+    einreichen bewerbungsfrist bewerbungsschluss frist apply application enter deadline""".split())
+# questions the bot cannot answer ("das weiß ich nicht"), unless they also ask for networks
+OFF_TOPIC_WORDS = frozenset("""restaurant restaurants gaststaette kneipe kneipen cafe bistro pizzeria pizza
+    wetter weather wettervorhersage temperatur vorhersage forecast regnet sonnig schnee
+    baecker baeckerei supermarkt apotheke zahnarzt friseur kino fussball bundesliga football
+    fahrplan zug zuege zugverbindung flug fluege flight urlaub holiday hotelzimmer reservieren buchen
+    kostet stundensatz stundenlohn kuendigen kuendige kuendigung probezeit abmahnung steuerberater anwalt
+    rechtsanwalt notar
+    rechnung invoice steuer steuern steuererklaerung tax witz joke rezept recipe
+    foerderung foerderungen foerdermittel foerderprogramm foerderprogramme zuschuss zuschuesse kredit darlehen
+    subvention subventionen funding grant grants loan buergergeld kurzarbeitergeld
+    stellenanzeige stellenanzeigen lebenslauf gehalt mindestlohn arbeitsvertrag kuendigung arbeitsrecht
+    aktien aktienkurs bitcoin""".split())
+FUNDING_WORDS = frozenset("""foerderung foerderungen foerdermittel foerderprogramm foerderprogramme zuschuss zuschuesse
+    kredit darlehen subvention subventionen funding grant grants loan""".split())
+OFF_TOPIC_PHRASES = ("essen gehen", "wie spaet", "wie viel uhr", "schreib mir", "schreiben sie mir",
+                     "eine rechnung", "hotel buchen", "zimmer buchen")
+# English words of network names, read as the German ones ("the Jena alliance", "Ems axis")
+EN_NAME_WORDS = {"alliance": "allianz", "alliances": "allianz", "axis": "achse", "association": "verein",
+                 "initiatives": "initiative", "pact": "pakt", "forum": "forum", "platform": "plattform",
+                 "cooperation": "kooperation", "agency": "agentur", "campaign": "kampagne",
+                 "partnership": "partnerschaft", "strategic": "strategische", "collective": "kollektiv",
+                 "county": "landkreis", "st": "sankt"}
+# phrases rewritten before the words are read: English name parts, islands (their main town), words
+# written apart ("jade bay" is done by the name index itself, see SignalsMixin._join_split_names)
+PHRASES = {"skilled workers": "fachkraefte", "skilled worker": "fachkraefte", "skilled labour": "fachkraefte",
+           "skilled workers network": "fachkraeftenetzwerk", "south west": "suedwest", "north west": "nordwest",
+           "north sea": "nordsee", "east frisia": "ostfriesland", "sensor technology": "sensorik",
+           "get in touch": "kontakt", "reach out": "kontakt",
+           "skilled labor": "fachkraefte", "skilled staff": "fachkraefte", "growth region": "wachstumsregion",
+           "sylt": "westerland", "insel sylt": "westerland", "foehr": "wyk auf foehr", "amrum": "wittduen"}
+PHRASE_GUARDS = {"foehr": ("wyk auf",)}  # not inside "Wyk auf Föhr"
 # words that join two parts of one question ("Sachsen und Thüringen", "2013 oder 2014", "saarland, rlp")
 CONJUNCTIONS = frozenset("und oder sowie bzw plus u and or".split())
 ARTICLES = frozenset("der die das den dem des ein eine einen einem einer the".split())

@@ -16,6 +16,13 @@ from .lexicon import (
 )
 from .signals import Signals, Span
 
+# a singular network word next to a place may name the one network there ("Fachkräfteallianz Bautzen")
+SINGULAR_NETWORK_WORDS = ("fachkraefteallianz", "allianz", "buendnis", "fachkraeftebuendnis", "netzwerk",
+                          "fachkraeftenetzwerk", "initiative", "fachkraefteinitiative", "konferenz",
+                          "fachkraeftekonferenz", "forum", "kooperation", "regionalmanagement", "wirtschaftsforum")
+CITY_STATES = ("Berlin", "Hamburg", "Bremen")  # "Hamburg skilled workers network": a town's network
+PLURAL_ENDINGS = ("allianzen", "buendnisse", "netzwerke", "initiativen", "konferenzen", "kooperationen")
+
 
 class NetworksMixin:
     def _init_networks(self) -> None:
@@ -57,6 +64,9 @@ class NetworksMixin:
             return self._decide(matches, sig)
         top = matches[0]
         rest = self._rest_words(sig, self._fuzzy_place_words(sig))
+        if len(sig.spans) == 1 and any(w.endswith(PLURAL_ENDINGS) for w in sig.tokens) \
+                and all(self._generic(w) for w in rest):
+            return None  # "Fachkräfteallianzen nahe Leipzig" asks for the list, not for one of them
         if not rest:
             whole_name = top.score >= 0.95 and top.precision >= 0.95
             joins_places = len(sig.spans) >= 2 and top.precision >= 0.95 and top.score >= 0.6
@@ -64,7 +74,14 @@ class NetworksMixin:
         # only words every other name has: the whole name, or the one such network at a town or district
         # ("Fachkräfteallianz Bautzen"); with a state they ask for its list ("Fachkräfteallianz Sachsen")
         if all(self._generic(w) for w in rest) and not (top.recall >= 0.9 and top.precision >= 0.9):
-            return None if sig.first("state") else self._by_name_and_place(sig, rest)
+            # "Fachkräfteallianz Bautzen" is the one alliance there; "Fachkräfteallianzen nahe Leipzig",
+            # "Fachkräfte auf Rügen", "Netzwerk nähe Paderborn" ask for the list
+            state = sig.first("state")
+            if state and state.value not in CITY_STATES or sig.wants_nearby or not any(w in SINGULAR_NETWORK_WORDS or
+                                                                 w.startswith(SINGULAR_NETWORK_WORDS) for w in rest) \
+                    or any(w.endswith(PLURAL_ENDINGS) for w in rest):
+                return None
+            return self._by_name_and_place(sig, rest)
         # the question's name words (as ``name_words``: no "Kontakt", "Preis" …) with the place words last
         place_words = " ".join(w for w in self.name_words(sig).split() if w not in rest)
         rest_matches = self.match_names(sig, " ".join(rest) + " " + place_words)
@@ -142,14 +159,18 @@ class NetworksMixin:
             return here[0].network_id
         return self._choices(here) if 1 < len(here) <= 3 else None  # more: the place is the question
 
-    def _distinctive(self, sig: Signals, matches) -> str | None:
-        """A network named by a word no other network uses ("Wer steckt hinter Perspektiva?")."""
-        if not matches or sig.spans or sig.topic:
+    def _distinctive(self, sig: Signals, matches, with_places: bool = False) -> str | None:
+        """A network named by a word no other network uses ("Wer steckt hinter Perspektiva?"). With
+        ``with_places``, also next to a place, for a long such word ("Karriereheimat in Thüringen")."""
+        if not matches or sig.topic or sig.spans and not with_places:
             return None
         top = matches[0]
         words = self.names.network_words[top.network_id]
-        unique = [w for w in sig.tokens if w in words and self.names.df.get(w) == 1 and len(w) >= 4]
-        others = [m for m in matches[1:] if m.recall >= 0.6]
+        place_words = {sig.tokens[k] for span in sig.spans for k in range(span.start, span.end)}
+        unique = [w for w in sig.tokens if w in words and self.names.df.get(w) == 1
+                  and len(w) >= (8 if sig.spans else 4) and w not in place_words]
+        # next to a place, other names match the place words too; the unique word alone decides
+        others = [] if sig.spans else [m for m in matches[1:] if m.recall >= 0.6]
         if unique and top.recall >= 0.6 and not others:
             return top.network_id
         return None

@@ -53,9 +53,12 @@ class PartsMixin:
         states = [s.value for s in group if s.kind == "state"]
         places = [s for s in group if s.kind != "state"]
         qualifier = states[0] if places and len(states) == 1 else None
+        towns = [p for s in group if s.kind == "town" for p in s.value[:1]]
         for span in group:
             if span.kind == "state" and span.value == qualifier and self._qualifies(places, qualifier, sig):
                 continue  # "Leipzig Sachsen", "Neustadt in Sachsen": the state says which place
+            if span.kind in ("district", "area") and any(self._contains(span, town) for town in towns):
+                continue  # "Lage in Lippe", "Hof in Oberfranken": the district says where the town is
             region = self._span_region(span, qualifier if span.kind != "state" else None, sig)
             if region is not None and all(not self._same(region, r) for r in regions):
                 regions.append(region)

@@ -173,19 +173,32 @@ class PlacesMixin:
             if span.kind != "town" or span.end - span.start != 1 or sig.tokens[span.start] not in self.common_words:
                 continue
             before = sig.tokens[span.start - 1] if span.start else ""
-            if before in LOCATIVES or before in DISTRICT_MARKERS or before == "stadt":
-                continue
             others = [s for s in sig.spans if s is not span]
-            joined = any(all(w in CONJUNCTIONS for w in sig.tokens[min(s.end, span.end):max(s.start, span.start)])
-                         for s in others)
-            named_states = {s.value for s in others if s.kind == "state"}
-            elsewhere = (others or sig.postcode) and not joined and not any(p.state in named_states
-                                                                            for p in span.value)
+            joined = any((between := sig.tokens[min(s.end, span.end):max(s.start, span.start)])
+                         and all(w in CONJUNCTIONS for w in between) for s in others)
+            # another place asked for ("im Lauf des Jahres … in NRW"), unless it says where the village is
+            # ("Hof in Oberfranken", "Lage in Lippe", "Essen, NRW")
+            elsewhere = (others or sig.postcode or sig.region_group) and not joined \
+                and not any(self._contains(s, p) for s in others for p in span.value)
+            if before in LOCATIVES or before in DISTRICT_MARKERS or before == "stadt":
+                if not elsewhere:
+                    continue  # "in Essen", "aus Lage": the place is meant
             lower_among_capitals = bool(marks) and not marks[span.start] and any(
-                mark for index, mark in enumerate(marks) if index and index != span.start)
+                mark for index, mark in enumerate(marks) if index and index != span.start) \
+                and before not in LOCATIVES
             if elsewhere or lower_among_capitals:
                 sig.spans.remove(span)
                 sig.not_places.add(span.start)
+
+    def _contains(self, span: Span, place: Place) -> bool:
+        """The state, district or landscape of ``span`` contains ``place``."""
+        if span.kind == "state":
+            return place.state == span.value
+        if span.kind == "district":
+            return any(d.code == place.district_code for d in span.value)
+        if span.kind == "area":
+            return any(d.code == place.district_code for d in self.gazetteer.area_districts(span.value))
+        return False
 
     @staticmethod
     def _named(place: Place, key: str) -> bool:
@@ -239,10 +252,21 @@ class PlacesMixin:
         """A state one edit (two for long names) from ``word``: "Bayren", "Sachssen", "Thürigen"."""
         if len(word) < 5:
             return None
-        for key in self._fuzzy_states:
-            allowed = 1 if len(key) <= 10 else 2
-            if typo_close(word, key, allowed):
-                return self.state_aliases[key]
+        # "niedersaxen": an x written for "chs" is one slip, not three edits
+        for candidate in dict.fromkeys((word, word.replace("x", "chs"), word.replace("x", "ks"))):
+            for key in self._fuzzy_states:
+                allowed = 1 if len(key) <= 10 else 2
+                if typo_close(candidate, key, allowed):
+                    return self.state_aliases[key]
+        return None
+
+    def _fuzzy_landscape(self, word: str) -> str | None:
+        """A landscape one or two edits from ``word`` ("Südthüringn", "Sauerlnd"), for words of 7+ letters."""
+        if len(word) < 7:
+            return None
+        for key, code in self.landscape_aliases.items():
+            if " " not in key and len(key) >= 7 and typo_close(word, key, 1 if len(key) <= 10 else 2):
+                return code
         return None
 
     def _fuzzy_towns(self, text: str) -> list[tuple[str, float]]:

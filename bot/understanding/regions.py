@@ -77,6 +77,15 @@ class RegionsMixin:
                 query = self._region_from_signals(self.analyse(fixed), text, intent)
                 if query:
                     return query
+        for _i, word in content:
+            landscape = self._fuzzy_landscape(word)
+            if landscape:
+                query = Query(intent=intent or ("nearby" if sig.wants_nearby else "region"), text=text,
+                              region=self.gazetteer.area_region(landscape), topic=sig.topic,
+                              count_only=sig.wants_count)
+                if sig.topic and query.intent in ("region", "nearby"):
+                    query.intent = "topic"
+                return query
         words = [w for _i, w in content]
         phrase = " ".join(words)
         hits = self._fuzzy_towns(phrase) or [h for w in words for h in self._fuzzy_towns(w)]

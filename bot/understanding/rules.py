@@ -40,6 +40,8 @@ class RulesMixin:
         sig = sig or self.analyse(text)
         query = self._decide_free(text, sig)
         self._add_parts(query, sig)
+        if sig.wants_active and query.intent in ("region", "nearby", "topic", "contact"):
+            query.active_only = True
         return query
 
     def _decide_free(self, text: str, sig: Signals) -> Query:
@@ -51,6 +53,9 @@ class RulesMixin:
         if is_thanks(sig, bool(sig.postcode or sig.spans or sig.topic or sig.years)) \
                 and not [w for w in self._rest_words(sig) if w not in THANKS_SMALLTALK]:
             return Query(intent="help", text=text, info="thanks")
+        scoped = self._scope(text, sig)
+        if scoped is not None:
+            return scoped
         matches = self.match_names(sig)
         network = self._decide_network(matches, sig)
         if network is not None and not sig.wants_contact and self._topic_explains(sig, matches[0] if matches else None):
@@ -60,6 +65,11 @@ class RulesMixin:
             return Query(intent=intent, text=text, network_id=network, year=sig.year)
         if sig.wants_award and not sig.topic and not sig.postcode and (not sig.spans or sig.year is not None
                                                                         and self._weak_places(sig)):
+            if not sig.spans and [w for w in self._rest_words(sig) if not self._generic(w)]:
+                fuzzy = self._fuzzy_region(sig, text, "region")  # "preistraeger sachsn", "Preisträger Hesen"
+                if fuzzy is not None and fuzzy.intent == "region" and fuzzy.region is not None \
+                        and fuzzy.region.kind == "state":
+                    return Query(intent="award", text=text, year=sig.year, region=fuzzy.region)
             return Query(intent="award", text=text, year=sig.year)
         if sig.year is not None and not sig.spans and not sig.topic and not sig.postcode and len(content) <= 2:
             return Query(intent="award", text=text, year=sig.year)
@@ -77,10 +87,17 @@ class RulesMixin:
         if isinstance(network, list):
             intent = "contact" if sig.wants_contact else "profile"
             return Query(intent="clarify", text=text, choices=self._for_intent(network, intent), info=intent)
+        distinct = self._distinctive(sig, matches, with_places=True) if sig.spans else None
+        if distinct:  # "what's the Karriereheimat in south-west Thuringia?"
+            return Query(intent="contact" if sig.wants_contact else "profile", text=text, network_id=distinct)
         region_query = self._region_from_signals(sig, text, "contact" if sig.wants_contact else None)
         if region_query is not None:
             return region_query
         if sig.topic:
+            # "pflege in nidersachsen", "ausbildung bayen": a typo'd place keeps the topic
+            fuzzy = self._fuzzy_region(sig, text, None) if self._rest_words(sig) else None
+            if fuzzy is not None and fuzzy.intent in ("topic", "clarify"):
+                return fuzzy
             return Query(intent="topic", text=text, topic=sig.topic)
         if sig.wants_nearby and not sig.wants_help and not [w for w in content if w not in NEARBY_WORDS]:
             return Query(intent="nearby", text=text, info="ask_location")  # "Was gibt es hier bei mir?"

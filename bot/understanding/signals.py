@@ -8,11 +8,14 @@ from rapidfuzz.distance import OSA
 
 from ..textnorm import fold
 from .lexicon import (
+    ACTIVE_PHRASES,
+    ACTIVE_WORDS,
     AWARD_WORDS,
     CONTACT_PHRASES,
     CONTACT_WORDS,
     COUNT_PHRASES,
     COUNTRY_WORDS,
+    EN_NAME_WORDS,
     EXONYMS,
     FIRST_YEAR,
     FUZZY_INTENT_WORDS,
@@ -21,6 +24,8 @@ from .lexicon import (
     LAST_YEAR,
     NEARBY_WORDS,
     NOT_INTENT_TYPOS,
+    PHRASE_GUARDS,
+    PHRASES,
     POSTCODE,
     SHORT_YEAR,
     STOPWORDS,
@@ -76,10 +81,15 @@ class Signals:
     wants_count: bool = False
     wants_country: bool = False
     wants_help: bool = False
+    wants_active: bool = False  # only networks that have not ended
     not_places: set[int] = field(default_factory=set)  # tokens that must not be read as a place
+    region_group: object = None  # bot.faq.RegionGroup: "Ostdeutschland", "der Norden"
+    abroad: object = None  # bot.faq.Abroad: a country or city outside Germany
+    abroad_german: str | None = None  # the folded name, where a German place has it too ("salzburg")
+    scope_tokens: set[int] = field(default_factory=set)  # the tokens of the region group or the place abroad
 
     def used(self) -> set[int]:
-        taken = set(self.topic_tokens)
+        taken = set(self.topic_tokens) | self.scope_tokens
         for span in self.spans:
             taken.update(range(span.start, span.end))
         return taken
@@ -96,6 +106,8 @@ class SignalsMixin:
         """English city names and typo'd intent words as the words the rules know ("kontackt" -> "kontakt")."""
         if word in EXONYMS:
             return EXONYMS[word]
+        if word in EN_NAME_WORDS:
+            return EN_NAME_WORDS[word]
         if len(word) < 7 or word in NOT_INTENT_TYPOS:
             return word
         cached = self._canonical_cache.get(word)
@@ -115,8 +127,40 @@ class SignalsMixin:
         self._canonical_cache[word] = result
         return result
 
+    def _rewrite(self, tokens: list[str]) -> list[str]:
+        """Phrases as the words the rules know ("skilled workers" -> "fachkraefte", "Sylt" -> its main town),
+        and a name written apart joined ("jade bay" -> "jadebay", a word of a network's name)."""
+        out: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for n in (3, 2, 1):
+                phrase = " ".join(tokens[index:index + n])
+                if len(tokens) - index >= n and phrase in PHRASES and \
+                        not any(" ".join(out[-2:]).endswith(guard) for guard in PHRASE_GUARDS.get(phrase, ())):
+                    out += PHRASES[phrase].split()
+                    index += n
+                    break
+            else:
+                if tokens[index + 1:index + 3] == ["an", "der"] and index + 3 < len(tokens):
+                    # "Halle an der Saale", "Frankfurt an der Oder": the gazetteer says "Halle (Saale)"
+                    short = f"{tokens[index]} {tokens[index + 3]}"
+                    if self.gazetteer.places(short) and not self.gazetteer.places(" ".join(tokens[index:index + 4])):
+                        out += short.split()
+                        index += 4
+                        continue
+                if index + 1 < len(tokens):
+                    joined = tokens[index] + tokens[index + 1]
+                    if joined in self.names.idf and not (tokens[index] in self.names.idf
+                                                         and tokens[index + 1] in self.names.idf):
+                        out.append(joined)
+                        index += 2
+                        continue
+                out.append(tokens[index])
+                index += 1
+        return out
+
     def analyse(self, text: str) -> Signals:
-        tokens = [self._canonical(w) for w in fold(text).split()]
+        tokens = [self._canonical(w) for w in self._rewrite(fold(text).split())]
         folded = " ".join(tokens)
         sig = Signals(text=text, folded=folded, tokens=tokens)
         words = set(tokens)
@@ -127,6 +171,7 @@ class SignalsMixin:
         sig.wants_nearby = bool(words & NEARBY_WORDS) or "in der naehe" in folded
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
         sig.wants_country = bool(words & COUNTRY_WORDS)
+        sig.wants_active = bool(words & ACTIVE_WORDS) or any(f" {p} " in padded for p in ACTIVE_PHRASES)
         sig.postcodes = list(dict.fromkeys(m.group(1) for m in POSTCODE.finditer(text)))
         sig.postcode = sig.postcodes[0] if sig.postcodes else None
         for found in [*YEAR.finditer(text), *SHORT_YEAR.finditer(text)]:
@@ -137,6 +182,7 @@ class SignalsMixin:
         sig.year = sig.years[0] if sig.years else None
         self._find_landscapes(sig, multi_word_only=True)  # "Thüringer Wald" before the state adjective
         self._find_states(text, sig)
+        self._find_groups_and_abroad(sig)  # "Ostdeutschland", "Wien": before villages of such names
         self._find_landscapes(sig)
         self._find_places(sig)
         self._find_topic(sig)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..textnorm import fold
-from .lexicon import CONJUNCTIONS, STOPWORDS
+from .lexicon import CONJUNCTIONS, NETWORK_SUFFIXES, STOPWORDS
 from .signals import Signals, typo_close
 
 
@@ -29,7 +29,12 @@ class TopicsMixin:
         return token == word or (len(word) >= 5 and token.startswith(word) and len(token) - len(word) <= 9)
 
     def _topic_rank(self, token: str) -> int | None:
-        """The first single topic word that fits ``token`` (its position in topic_words), if any."""
+        """The first single topic word that fits ``token`` (its position in topic_words), if any;
+        "Ausbildungsnetzwerke" is read as "Ausbildung"."""
+        for suffix in NETWORK_SUFFIXES:
+            if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+                token = token[:-len(suffix)].removesuffix("s")
+                break
         ranks = [self._single_topic_rank.get(token[:k]) for k in range(max(5, len(token) - 9), len(token))]
         ranks.append(self._single_topic_rank.get(token))
         ranks = [r for r in ranks if r is not None]
