@@ -22,6 +22,16 @@ A list of only the networks that have not ended ends in ``:a`` (``s:BY:a``, ``s:
 Questions with two parts list their parts with commas wherever one may stand: ``t:ges,s-log:o04109``,
 ``t:ges:SN,TH:1``, ``k:SN,TH``, ``a:2013,2014``. An action longer than 64 bytes is not made (no button).
 
+The talkback features (``bot/feedback``) answer these themselves; they describe a step, not a query:
+
+    e:<id>  e:+  e:     report an error about a network | a missing network | which one?
+    v:<+|->:<intent>:<kind>   a 👍/👎 on an answer (what kind of answer it was, nothing about the user)
+    f:<token>           a button of the dialogue in progress: ok, x (cancel), skip, new, or a place ref
+    R:  R:<n>:<a|x|q>   admins: the open reports | accept, reject or ask about report n
+    y:<n>               the reporter of report n answers the admins' question
+    H:-  H:<ref>        home place: clear it | set it to a place (o12345, z12345, d12345, l<code>)
+    A:+  A:-            subscription: start | end
+
 Decoding never trusts its input: anything malformed returns ``None`` and the caller says so.
 """
 
@@ -53,6 +63,16 @@ PATTERNS = {
     "k": re.compile(rf"^k:{_REF}{_PAGE}$"),
     "r": re.compile(rf"^r:({_REF1}(?:,{_REF1}){{1,5}}){_PAGE}$"),
 }
+_PLACE_REF = r"[ozd]\d{5}|l[a-z-]{2,20}"
+FEEDBACK = {
+    "e": re.compile(rf"^e:(?:{_ID}|\+)?$"),
+    "v": re.compile(r"^v:[+-]:(region|nearby|award|profile|contact|topic|unknown):(card|list|empty|text)$"),
+    "f": re.compile(rf"^f:(?:ok|x|skip|new|{_PLACE_REF}|[A-Z]{{2}})$"),
+    "R": re.compile(r"^R:(?:[1-9]\d{0,8}:[axq])?$"),
+    "y": re.compile(r"^y:[1-9]\d{0,8}$"),
+    "H": re.compile(rf"^H:(?:-|{_PLACE_REF})$"),
+    "A": re.compile(r"^A:[+-]$"),
+}
 SIMPLE = {"h": ("help", None), "T": ("info", "themen"), "Q": ("info", "quellen"), "D": ("info", "datenschutz")}
 MAX_PAGE = 9999
 
@@ -71,6 +91,44 @@ def map_of(network_id: str) -> str:
 
 def award(year: int | None, *more: int) -> str:
     return f"a:{','.join(str(y) for y in (year, *more)) if year else ''}"
+
+
+# -- talkback (bot/feedback) ---------------------------------------------------------------------------
+def report(network_id: str | None) -> str:
+    """Report about a network (``None``: ask which one; ``"+"``: a network that is missing)."""
+    return f"e:{network_id or ''}"
+
+
+def rating(up: bool, intent: str, kind: str) -> str:
+    return f"v:{'+' if up else '-'}:{intent}:{kind}"
+
+
+def flow(token: str) -> str:
+    return f"f:{token}"
+
+
+def decision(report_id: int, verb: str) -> str:
+    return f"R:{report_id}:{verb}"
+
+
+def reply_to(report_id: int) -> str:
+    return f"y:{report_id}"
+
+
+def home_ref(ref: str) -> str:
+    return f"H:{ref}"
+
+
+def abo(on: bool) -> str:
+    return "A:+" if on else "A:-"
+
+
+def is_feedback(action) -> bool:
+    """Is ``action`` a well-formed talkback action (answered by bot.feedback, not by a query)?"""
+    if not isinstance(action, str) or len(action) < 2 or action[1] != ":" or len(action.encode("utf-8", "replace")) > MAX_BYTES:
+        return False
+    pattern = FEEDBACK.get(action[0])
+    return bool(pattern and pattern.match(action))
 
 
 def _paged(base: str, page: int) -> str:
@@ -167,6 +225,9 @@ def decode(action: str | None) -> Query | None:
     if action in SIMPLE:
         intent, info = SIMPLE[action]
         return Query(intent=intent, info=info)
+    if is_feedback(action):
+        network_id = action[2:] if action[0] == "e" and action[2:] not in ("", "+") else None
+        return Query(intent="feedback", info=action, network_id=network_id)
     if action.endswith(ACTIVE) and action[0] in "sdozgntklr":
         query = decode(action[:-len(ACTIVE)])
         if query is not None:

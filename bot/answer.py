@@ -17,6 +17,7 @@ from . import actions
 from .answer_programme import ProgrammeAnswers
 from .catalog import Catalog
 from .faq import Knowledge
+from .feedback.texts import tr
 from .gazetteer import Gazetteer
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store
@@ -858,6 +859,7 @@ class Answerer(ProgrammeAnswers):
             more.append(Button(f"Preis {net.award_years[0]}", actions.award(net.award_years[0])))
         if more:
             answer.buttons.append(more)
+        answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
     def _awards_of(self, net: NetworkDetail, year: int | None) -> Answer:
@@ -913,6 +915,7 @@ class Answerer(ProgrammeAnswers):
         answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
                      "von Personen."))
         self._provenance_and_buttons(answer, net, Button("ℹ️ Profil", actions.profile(net.id)))
+        answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
     @staticmethod
@@ -992,6 +995,7 @@ class Answerer(ProgrammeAnswers):
             answer.add(t("• "), i(example))
         answer.add("Oder teilen Sie einfach Ihren Standort. Befehle: /region, /naehe, /award, /netzwerk, /kontakt, "
                    "/themen, /quellen, /datenschutz.")
+        answer.add(tr("help.more"))
         answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
                           [Button(label, action) for label, action in EXAMPLES[2:]]]
         return answer
@@ -1024,19 +1028,10 @@ class Answerer(ProgrammeAnswers):
                          "Gewähr – bitte prüfen Sie sie auf der Website des Netzwerks."))
             return answer
         if query.info == "datenschutz":
-            answer.add(b("Datenschutz"))
-            answer.add("Der Bot speichert keine Profile und keine Gesprächsverläufe. Um zu antworten, verarbeitet er "
-                       "Ihre Nachricht bzw. Ihren geteilten Standort nur für diese eine Antwort; Standorte werden nicht "
-                       "gespeichert.")
-            answer.add("Damit Rückfragen wie „Kontakt dazu“, „und in Thüringen?“ oder „weiter“ funktionieren, merkt er "
-                       "sich je Chat die letzte Frage und was er darauf gezeigt hat (Ort, Thema, Jahr, Netzwerk, "
-                       "Listenseite; nach einer Rückfrage wie „Welches Netzwerk meinen Sie?“ auch Ihre Frage selbst) – "
-                       "nur im Arbeitsspeicher, nie auf der Festplatte, und höchstens 30 Minuten nach Ihrer letzten "
-                       "Nachricht; ein Neustart löscht es ebenfalls.")
-            answer.add("Nachrichtentexte werden nicht protokolliert. Für Betrieb und Missbrauchsschutz zählt der Bot "
-                       "kurzzeitig im Arbeitsspeicher, wie viele Nachrichten eine Telegram-Nutzer-ID pro Minute sendet, "
-                       "und führt anonyme Zähler (Anfragen je Art).")
-            answer.add("Telegram selbst verarbeitet Ihre Nachrichten nach seinen eigenen Bedingungen.")
+            answer.add(b(tr("privacy.title")))
+            for key in ("privacy.answers", "privacy.conversation", "privacy.stored", "privacy.home", "privacy.abo", "privacy.reports",
+                        "privacy.ratings", "privacy.flows", "privacy.forget", "privacy.telegram"):
+                answer.add(tr(key))
             return answer
         return self._help(query)
 

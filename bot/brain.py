@@ -31,10 +31,11 @@ from . import actions
 from .answer import PAGE_SIZE, Answerer
 from .catalog import Catalog
 from .conversation import Conversations, State
+from .feedback.talkback import Talkback
 from .gazetteer import Gazetteer
 from .models import Answer, Caller, Query
 from .names import NameMatcher
-from .settings import Settings
+from .settings import Settings, default_user_db_path
 from .store import Store
 from .understanding import Understanding
 
@@ -46,7 +47,8 @@ CACHE_IDS = 200_000  # network ids held by all cached lists together (~2 MB)
 
 
 class Brain:
-    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True, cache_size: int = CACHE_SIZE):
+    def __init__(self, db_path: Path, data_dir: Path, auto_build: bool = True, cache_size: int = CACHE_SIZE,
+                 users_db: Path | None = None, admins: frozenset = frozenset()):
         self.db_path, self.data_dir = db_path, data_dir
         self.catalog = Catalog.load(data_dir)
         self.started = time.time()
@@ -59,10 +61,13 @@ class Brain:
         self._lock = threading.RLock()  # the brain: understanding, answering, the store
         self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
+        # -- talkback (issue 13): reports, ratings, home place, subscriptions; its own user database, opened on
+        #    first use (bot/feedback/talkback.py)
+        self.talkback = Talkback(self, users_db or default_user_db_path(db_path), admins)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Brain":
-        return cls(settings.db_path, settings.data_dir)
+        return cls(settings.db_path, settings.data_dir, users_db=settings.users_db, admins=settings.admins)
 
     def _open(self, auto_build: bool) -> None:
         store = Store.open(self.db_path, self.data_dir, self.catalog, auto_build=auto_build)
@@ -148,19 +153,23 @@ class Brain:
             return None  # long texts are rare and would only take memory
         return (kind, text)
 
-    def cached(self, kind: str, *args, caller: Caller | None = None) -> Answer | None:
+    def cached(self, kind: str, *args, caller: Caller | None = None, plain: bool = False,
+               count: bool = True) -> Answer | None:
         """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
 
         Never answers anything itself and never waits for the brain, so it is cheap enough to call on
         the event loop before handing a miss to a worker thread. A message that may follow up on the
         caller's conversation is never answered from the cache.
         """
+        # -- talkback hook (issue 13): a dialogue in progress or a feedback command is never a cache hit --
+        if not plain and self.talkback.takes(caller, "cached", kind, *args):
+            return self.talkback.cached(kind, args, caller)
         conversation = caller.conversation if caller else None
         state = self.conversations.get(conversation)
         if kind == "ask" and state is not None and self._may_follow(args[0], state):
             return None
         key = self._key(kind, *args)
-        answer = None if key is None else self._hit(key, count=True)
+        answer = None if key is None else self._hit(key, count=count)
         if answer is not None:
             self._remember(conversation, state, answer, args[0] if kind == "ask" else None)
         return answer
@@ -228,10 +237,13 @@ class Brain:
                 _key, (_answer, dropped) = self._cache.popitem(last=False)
                 self._cached_ids -= dropped
 
-    def ask(self, text: str, caller: Caller | None = None) -> Answer:
+    def ask(self, text: str, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a message. With a conversation (``caller.conversation``) a follow-up ("Kontakt dazu",
         "und in Thüringen?", "weiter") is completed from the last turn; a message that cannot refer to it
         is answered on its own, as without a conversation, and may come from the cache."""
+        # -- talkback hook (issue 13): dialogues, reports, ratings, home place; it calls back with plain=True --
+        if not plain and self.talkback.takes(caller, "ask", text):
+            return self.talkback.ask(text, caller)
         conversation = caller.conversation if caller else None
         state = self.conversations.get(conversation)
         if state is not None and self._may_follow(text, state):
@@ -243,8 +255,11 @@ class Brain:
         self._remember(conversation, state, answer, text)
         return answer
 
-    def act(self, action: str, count: bool = True, caller: Caller | None = None) -> Answer:
+    def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
+        # -- talkback hook (issue 13): its own buttons (report, rating, admin, home, abo); plain=True calls back --
+        if not plain and self.talkback.takes(caller, "act", action):
+            return self.talkback.act(action, caller, count)
 
         def make() -> Answer:
             query = actions.decode(action)
@@ -257,7 +272,10 @@ class Brain:
             self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
         return answer
 
-    def locate(self, lat: float, lon: float, caller: Caller | None = None) -> Answer:
+    def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
+        # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
+        if not plain and self.talkback.takes(caller, "locate", lat, lon):
+            return self.talkback.locate(lat, lon, caller)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.answer(Query(intent="stale"))
         answer = self._cached(self._key("locate", lat, lon), True,

@@ -6,6 +6,8 @@
                                  (--dialog: the lines are turns of one conversation, "" starts a new one)
     netzwerkbot chat             interactive console; buttons become numbered choices
     netzwerkbot db build|import|export|check|stats
+    netzwerkbot reports list|show ID|export   what users reported (the user-data database)
+    netzwerkbot stats            ratings per intent, comments, homes and subscriptions
     netzwerkbot bench            run the benchmarks
 
     netzwerkbot db backup DIR [--keep N] | db restore FILE    copies of both databases while the bot runs
@@ -48,6 +50,21 @@ def _print(text: str) -> None:
     sys.stdout.flush()
 
 
+CONSOLE = "console"  # the console's conversation and user (home place, reports, ratings work there too)
+
+
+def _print_answer(answer) -> None:
+    """An answer in the console: the press's toast, the text, then what would go to other people."""
+    from .render import to_text
+
+    if answer.toast:
+        _print(f"({answer.toast})")
+    if answer.paragraphs or answer.buttons:
+        _print(to_text(answer))
+    for notice in answer.outbox:
+        _print(f"\n––– Nachricht an Nutzer {notice.user} –––\n{to_text(notice.answer, numbered=False)}")
+
+
 # -- ask / chat ------------------------------------------------------------------------------------
 def cmd_ask(settings: Settings, args) -> int:
     from .models import Caller
@@ -80,7 +97,7 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
     from .render import button_list, to_text
 
     brain = _brain(settings)
-    caller = Caller(conversation="console")  # one conversation: follow-ups work as in a Telegram chat
+    caller = Caller(conversation=CONSOLE, user=CONSOLE, lang="de")
     if demo_if_not_tty and not sys.stdin.isatty():
         _print("Kein TELEGRAM_BOT_TOKEN gesetzt – Konsolen-Demo mit den mitgelieferten Daten.\n")
         for question in DEMO_QUESTIONS:
@@ -90,7 +107,7 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
         return 0
     _print("netzwerkbot – Konsole. Fragen Sie z. B. „Welche Netzwerke in Sachsen?“. Zahl = Knopf wählen, "
            "„standort 51.5 9.9“ = Standort teilen, leere Zeile oder „ende“ = beenden.")
-    answer = brain.ask("/start")
+    answer = brain.ask("/start", caller=caller)
     _print(to_text(answer))
     while True:
         try:
@@ -106,7 +123,11 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
             if chosen.url:
                 _print(f"Link: {chosen.url}")
                 continue
-            answer = brain.act(chosen.action or "", caller=caller)
+            pressed = brain.act(chosen.action or "", caller=caller)
+            _print_answer(pressed)
+            if pressed.paragraphs:
+                answer = pressed
+            continue
         elif line.lower().startswith("standort"):
             try:
                 lat, lon = (float(x.replace(",", ".")) for x in line.split()[1:3])
@@ -116,7 +137,7 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
             answer = brain.locate(lat, lon, caller=caller)
         else:
             answer = brain.ask(line, caller=caller)
-        _print(to_text(answer))
+        _print_answer(answer)
 
 
 # -- db --------------------------------------------------------------------------------------------
@@ -221,6 +242,114 @@ def cmd_db(settings: Settings, args) -> int:
     raise CliError("Unbekannter db-Befehl")
 
 
+# -- reports and stats (the user-data database) ---------------------------------------------------------
+def _user_db_failure(exc) -> CliError:
+    return CliError(f"Nutzerdaten nicht verfügbar: {exc}")
+
+
+def _quiet_user_db() -> None:
+    """The CLI reports a failing user database in its own one line; the bot's warning would repeat it."""
+    import logging
+
+    logging.getLogger("bot.feedback.userdb").setLevel(logging.ERROR)
+
+
+def cmd_reports(settings: Settings, args) -> int:
+    from .feedback.userdb import UserDataUnavailable, UserDB
+
+    _quiet_user_db()
+    if args.reports_command == "export":
+        from .feedback.export import export_reports
+        from .store import ensure_database
+
+        ensure_database(settings.db_path, settings.data_dir)
+        try:
+            text, problems, ids = export_reports(settings.users_db, settings.db_path, settings.data_dir, args.format)
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            for problem in problems:
+                sys.stderr.write(f"Hinweis: {problem}\n")
+            if args.mark_exported and ids:
+                db = UserDB(settings.users_db)
+                try:
+                    marked = db.mark_exported(ids)
+                finally:
+                    db.close()
+                sys.stderr.write(f"{marked} Meldung(en) als exportiert markiert.\n")
+        except UserDataUnavailable as exc:
+            raise _user_db_failure(exc) from None
+        if args.output:
+            _print(f"{len(ids)} Meldung(en) exportiert nach {args.output}. Bearbeiten, dann: netzwerkbot db import "
+                   f"{args.output}")
+        return 0
+    db = UserDB(settings.users_db)
+    try:
+        if args.reports_command == "list":
+            status = None if args.status == "all" else args.status
+            reports = db.reports(status)
+            for r in reports:
+                about = r.network_id or f"neu: {r.network_name}"
+                body = " ".join(r.body.split())
+                _print(f"#{r.id:<5} {r.status:<9} {r.created_at[:10]}  {about[:40]:<40}  "
+                       f"{body[:70] + ('…' if len(body) > 70 else '')}")
+            _print(f"{len(reports)} Meldung(en)" + (f" ({args.status})" if status else "") + ".")
+            return 0
+        report = db.report(args.id)
+        if report is None:
+            raise CliError(f"Meldung #{args.id} gibt es nicht.")
+        _print(f"Meldung #{report.id} – {report.status}, eingegangen {report.created_at}"
+               + (f", entschieden {report.decided_at}" if report.decided_at else ""))
+        _print(f"Netzwerk: {report.network_name} ({report.network_id or 'neu'})")
+        if report.place_name:
+            _print(f"Ort: {report.place_name}" + (f" ({report.place_state})" if report.place_state else ""))
+        _print(f"Meldung: {report.body}")
+        _print(f"Quelle: {report.source_url or 'keine'}")
+        _print(f"Melder erreichbar: {'ja' if report.reporter else 'nein'}")
+        for note in db.notes(report.id):
+            _print(f"{note.at} {'Rückfrage' if note.author == 'admin' else 'Antwort'}: {note.body}")
+        return 0
+    except UserDataUnavailable as exc:
+        raise _user_db_failure(exc) from None
+    finally:
+        db.close()
+
+
+def cmd_stats(settings: Settings, args) -> int:
+    from .feedback.userdb import UserDataUnavailable, UserDB
+
+    _quiet_user_db()
+    db = UserDB(settings.users_db)
+    try:
+        rows = db.satisfaction()
+        counts = db.counts()
+        comments = db.comments(args.comments) if args.comments else []
+    except UserDataUnavailable as exc:
+        raise _user_db_failure(exc) from None
+    finally:
+        db.close()
+    _print(f"Nutzerdaten: {settings.users_db}")
+    _print("Zufriedenheit je Art der Frage und Antwort (👍 / 👎, Anteil 👍):")
+    per_intent: dict[str, list[int]] = {}
+    for intent, kind, up, down in rows:
+        totals = per_intent.setdefault(intent, [0, 0])
+        totals[0] += up
+        totals[1] += down
+    for intent, (up, down) in sorted(per_intent.items()):
+        _print(f"  {intent:<10} {up:>6} / {down:<6} {100 * up / (up + down):5.1f} %")
+        for row_intent, kind, k_up, k_down in rows:
+            if row_intent == intent:
+                _print(f"    {kind:<8} {k_up:>6} / {k_down:<6} {100 * k_up / (k_up + k_down):5.1f} %")
+    if not rows:
+        _print("  noch keine Bewertungen")
+    _print(f"Bewertungen: {counts['ratings']} · offene Meldungen: {counts['open_reports']} · Heimatorte: "
+           f"{counts['homes']} · Abos: {counts['subscriptions']}")
+    for day, intent, kind, comment in comments:
+        _print(f"  {day} {intent}/{kind}: {' '.join(comment.split())}")
+    return 0
+
+
 # -- run -------------------------------------------------------------------------------------------
 NO_TOKEN = ("Kein TELEGRAM_BOT_TOKEN gesetzt. So bekommen Sie einen: in Telegram @BotFather öffnen, /newbot "
             "senden, Namen wählen, das Token in .env als TELEGRAM_BOT_TOKEN=… eintragen. Ohne Token können Sie den "
@@ -323,6 +452,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o")
     dbsub.add_parser("check", help="Konsistenz prüfen")
     dbsub.add_parser("stats", help="Zahlen")
+    reports = sub.add_parser("reports", help="Meldungen der Nutzer (Nutzerdaten-Datenbank)")
+    repsub = reports.add_subparsers(dest="reports_command", required=True)
+    rlist = repsub.add_parser("list", help="Meldungen auflisten")
+    rlist.add_argument("--status", choices=["open", "accepted", "rejected", "exported", "all"], default="open")
+    rshow = repsub.add_parser("show", help="eine Meldung ganz zeigen")
+    rshow.add_argument("id", type=int)
+    rexp = repsub.add_parser("export", help="übernommene Meldungen als Importdatei")
+    rexp.add_argument("--format", choices=["yaml", "json", "csv"], default="yaml")
+    rexp.add_argument("--output", "-o")
+    rexp.add_argument("--mark-exported", action="store_true",
+                      help="die exportierten Meldungen danach als 'exported' markieren")
+    stats = sub.add_parser("stats", help="Bewertungen je Art, Hinweise, Heimatorte, Abos")
+    stats.add_argument("--comments", type=int, default=0, metavar="N", help="die letzten N Hinweise nach 👎 zeigen")
     sub.add_parser("bench", help="Benchmarks ausführen (Optionen: netzwerkbot bench --help)")
 
     bak = dbsub.add_parser("backup", help="beide Datenbanken im laufenden Betrieb sichern")
@@ -349,7 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(dotenv_path=args.env_file)
         configure_logging(settings.log_level)
-        handler = {"run": cmd_run, "ask": cmd_ask, "chat": cmd_chat, "db": cmd_db, None: cmd_default}[args.command]
+        handler = {"run": cmd_run, "ask": cmd_ask, "chat": cmd_chat, "db": cmd_db, "reports": cmd_reports,
+                   "stats": cmd_stats, None: cmd_default}[args.command]
         return handler(settings, args)
     except SettingsError as exc:
         sys.stderr.write(f"Konfigurationsfehler: {exc}\n")

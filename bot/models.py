@@ -14,6 +14,8 @@ from typing import Callable, Union
 from .store import NetworkSummary
 
 INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown", "info")
+# answers of the talkback features (bot/feedback): reports, ratings, home place, subscription, /vergessen, admin
+FEEDBACK_INTENTS = ("report", "rating", "home", "abo", "forget", "admin")
 
 
 @dataclass
@@ -181,6 +183,11 @@ class Answer:
     scope: str | None = None  # why "das weiß ich nicht": "domain" (not about networks) or "country" (abroad)
     region_group: str | None = None  # "Ostdeutschland" …: the group whose states are the regions
     active_only: bool = False  # the list leaves out networks that ended
+    # -- talkback (bot/feedback) --
+    outbox: list["Notice"] = field(default_factory=list)  # messages for other people (admins, a reporter)
+    toast: str | None = None  # a short confirmation of a button press (Telegram: the callback answer)
+    below: bool = False  # a button press: leave the message the button sat under, send this one below it
+    strip_actions: str | None = None  # a button press: remove buttons whose action starts with this from it
 
     _loaded: list[NetworkSummary] | None = field(default=None, repr=False)
     # renderings of this answer (``bot.render``); shared by its shallow copies, which the brain's cache
@@ -233,3 +240,14 @@ class Answer:
     def add(self, *spans: Union[Span, str]) -> "Answer":
         self.paragraphs.append([s if isinstance(s, Span) else Span(s) for s in spans])
         return self
+
+
+@dataclass
+class Notice:
+    """An answer for somebody other than the caller: an admin told of a new report, a reporter told the
+    outcome, a subscriber told what is new. ``user`` is the messenger's user id as in :class:`Caller`;
+    the face delivers it (Telegram: a message to that user's private chat; the console prints it)."""
+
+    user: str
+    answer: Answer
+    kind: str = "notice"  # notice (send now) | news (a broadcast, paced)

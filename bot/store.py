@@ -767,6 +767,12 @@ class Store:
         return events
 
     @_locked
+    def award_pairs(self) -> set[tuple[str, int, str]]:
+        """Every award of every network as (network id, year, award): what is new after a reload."""
+        return {(nid, int(year), award) for nid, year, award in
+                self.conn.execute("select network_id, year, award from network_awards")}
+
+    @_locked
     def award_years(self) -> list[int]:
         return [r[0] for r in self.conn.execute("select distinct year from award_events order by year")]
 

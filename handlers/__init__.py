@@ -10,9 +10,10 @@ console, the JSON CLI and Telegram always answer alike.
     messages.py   free text and shared locations; group-chat addressing rules
     callbacks.py  inline-keyboard presses (edit in place)
     inline.py     inline mode (``@bot Jena``)
-    admin.py      /stats and /reload for settings.admins
+    admin.py      /stats, /reload and /meldungen for settings.admins
     errors.py     the error handler
     send.py       sending / editing a rendered answer
+    outbox.py     what the brain addresses to other people (admins, a reporter); news paced by the JobQueue
     ratelimit.py  per-user sliding-window limit
     request.py    the HTTP layer: PTB's HTTPXRequest with a bound on Bot API requests in flight
     common.py     small helpers shared by the handlers (brain, settings, counters)

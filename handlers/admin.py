@@ -1,8 +1,11 @@
-"""Admin commands for the user ids in ``settings.admins``: /stats and /reload.
+"""Admin commands for the user ids in ``settings.admins``: /stats, /reload and /meldungen.
 
 /reload re-opens the database after ``netzwerkbot db import`` without a restart; it runs in a
 worker thread because a rebuild (when data/ changed) takes about a second and must not stall
-other users. Everyone else gets a polite refusal – the commands are not in the public menu.
+other users. The brain compares the networks and award winners before and after, and the news for
+subscribers near what is new goes out paced by the JobQueue (``handlers/outbox.py``).
+/meldungen lists the open reports with their decision buttons (the brain answers it, like any command).
+Everyone else gets a polite refusal – the commands are not in the public menu.
 """
 
 from __future__ import annotations
@@ -16,7 +19,12 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from .common import COUNTS, STARTED, Context, brain_of, count, settings_of
+from bot.feedback.texts import tr
+from bot.feedback.userdb import UserDataUnavailable
+
+from .common import COUNTS, STARTED, Context, ask_brain, brain_of, caller_of, count, settings_of
+from .outbox import broadcast, deliver
+from .send import reply
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +67,27 @@ async def on_stats(update: Update, context: Context) -> None:
         f"Antworten je Art: {_table(brain.intent_snapshot())}",
         f"Datenbank: {_table(brain.store.counts())}",
     ]
+    lines += await asyncio.to_thread(_talkback_lines, brain)
     await _send(update, "\n".join(lines))
+
+
+def _talkback_lines(brain) -> list[str]:
+    """Satisfaction per intent (👍/👎 and the share of 👍), comments, open reports, homes and subscriptions."""
+    try:
+        rows, counts = brain.talkback.satisfaction()
+    except UserDataUnavailable:
+        return [html.escape(tr("unavailable", feature=tr("feature.ratings")))]
+    per_intent: dict[str, list[int]] = {}
+    for intent, _kind, up, down in rows:
+        totals = per_intent.setdefault(intent, [0, 0])
+        totals[0] += up
+        totals[1] += down
+    parts = [f"{html.escape(intent)}: {up}/{down} ({100 * up // (up + down)} %)"
+             for intent, (up, down) in sorted(per_intent.items(), key=lambda kv: -sum(kv[1])) if up + down]
+    return [f"{html.escape(tr('stats.satisfaction'))}: {', '.join(parts) or html.escape(tr('stats.none'))}",
+            html.escape(tr("stats.comments", count=counts["comments"])),
+            html.escape(tr("stats.open_reports", count=counts["open_reports"])),
+            html.escape(tr("stats.subscribers", homes=counts["homes"], subscriptions=counts["subscriptions"]))]
 
 
 async def on_reload(update: Update, context: Context) -> None:
@@ -68,7 +96,7 @@ async def on_reload(update: Update, context: Context) -> None:
         return
     count(context, "admin")
     try:
-        counts = await asyncio.to_thread(brain_of(context).reload)
+        counts, news = await asyncio.to_thread(brain_of(context).talkback.reload)
     except Exception as exc:  # the brain keeps the old database; say why, without a traceback wall
         log.warning("Reload failed: %s", type(exc).__name__, exc_info=True)
         reason = settings_of(context).redact(str(exc))[:500]
@@ -76,10 +104,25 @@ async def on_reload(update: Update, context: Context) -> None:
                             f"{html.escape(reason)}")
         return
     log.info("Database reloaded: %s", counts)
-    await _send(update, f"<b>Daten neu geladen.</b>\n{_table(counts)}")
+    told = "\n" + html.escape(tr("admin.news_queued", count=len(news))) if news else ""
+    await _send(update, f"<b>Daten neu geladen.</b>\n{_table(counts)}{told}")
+    if news:
+        broadcast(context.application, news)
+
+
+async def on_reports(update: Update, context: Context) -> None:
+    """/meldungen: the open reports, answered by the brain (which checks the admin again)."""
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(REFUSAL)
+        return
+    count(context, "admin")
+    answer = await ask_brain(context, "ask", update.effective_message.text, caller=caller_of(update))
+    await reply(update, context, answer)
+    await deliver(context, answer)
 
 
 def handlers() -> list[BaseHandler]:
     only_new = filters.UpdateType.MESSAGE
     return [CommandHandler("stats", on_stats, filters=only_new),
-            CommandHandler("reload", on_reload, filters=only_new)]
+            CommandHandler("reload", on_reload, filters=only_new),
+            CommandHandler(["meldungen", "reports"], on_reports, filters=only_new)]

@@ -16,9 +16,11 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
+from bot.feedback.phrases import TELEGRAM_COMMANDS
 from bot.understanding import COMMAND_ALIASES
 
 from .common import Context, ask_brain, caller_of, count, rate_ok
+from .outbox import deliver
 from .send import reply
 
 # The menu Telegram shows after "/": German by default, English for English-language clients.
@@ -31,8 +33,12 @@ MENU_DE = [
     ("kontakt", "Kontakt eines Netzwerks"),
     ("award", "Auszeichnung „Innovatives Netzwerk“, z. B. /award 2013"),
     ("themen", "Netzwerke nach Thema oder Branche"),
+    ("heimat", "Ihren Ort merken: dann genügt „in meiner Nähe“"),
+    ("abo", "Neues in Ihrer Region per Nachricht"),
+    ("melden", "Fehler oder fehlendes Netzwerk melden"),
     ("quellen", "Woher die Daten stammen"),
     ("datenschutz", "Was mit Ihren Daten geschieht"),
+    ("vergessen", "Alles löschen, was über Sie gespeichert ist"),
 ]
 MENU_EN = [
     ("start", "Start and overview"),
@@ -43,13 +49,18 @@ MENU_EN = [
     ("kontakt", "Contact details of a network"),
     ("award", "'Innovative network' award, e.g. /award 2013"),
     ("themen", "Networks by topic or sector"),
+    ("heimat", "Remember your place for 'near me'"),
+    ("abo", "News of your region by message"),
+    ("melden", "Report an error or a missing network"),
     ("quellen", "Where the data comes from"),
     ("datenschutz", "Privacy"),
+    ("vergessen", "Delete everything stored about you"),
 ]
 
 _VALID_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 # Every alias the brain understands that Telegram accepts as a command name ("nähe" is not one).
-COMMANDS = sorted({name for name in COMMAND_ALIASES if _VALID_COMMAND.match(name)} | {n for n, _ in MENU_DE})
+COMMANDS = sorted({name for name in COMMAND_ALIASES if _VALID_COMMAND.match(name)} | {n for n, _ in MENU_DE}
+                  | {name for name in TELEGRAM_COMMANDS if _VALID_COMMAND.match(name)})
 
 
 def menu(language: str = "de") -> list[BotCommand]:
@@ -63,6 +74,7 @@ async def on_command(update: Update, context: Context) -> None:
     count(context, "command")
     answer = await ask_brain(context, "ask", update.effective_message.text, caller=caller_of(update))
     await reply(update, context, answer)
+    await deliver(context, answer)
 
 
 def _addressed_to_me(text: str, username: str | None) -> bool:

@@ -15,6 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from .common import Context, ask_brain, caller_of, count, rate_ok
+from .outbox import deliver
 from .send import reply
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -60,7 +61,9 @@ async def on_text(update: Update, context: Context) -> None:
     if not await rate_ok(update, context):
         return
     count(context, "text")
-    await reply(update, context, await ask_brain(context, "ask", text, caller=caller_of(update)))
+    answer = await ask_brain(context, "ask", text, caller=caller_of(update))
+    await reply(update, context, answer)
+    await deliver(context, answer)
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -73,8 +76,9 @@ async def on_location(update: Update, context: Context) -> None:
         return
     count(context, "location")
     location = message.location
-    await reply(update, context, await ask_brain(context, "locate", location.latitude, location.longitude,
-                                                  caller=caller_of(update)))
+    answer = await ask_brain(context, "locate", location.latitude, location.longitude, caller=caller_of(update))
+    await reply(update, context, answer)
+    await deliver(context, answer)
 
 
 def handlers() -> list[BaseHandler]:

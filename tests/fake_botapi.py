@@ -345,6 +345,27 @@ class BotApiCore:
             message["reply_markup"] = markup
         return message
 
+    def _m_editmessagereplymarkup(self, params):
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            self._check_keyboard(markup)
+        if params.get("inline_message_id"):
+            return True
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        with self._cond:
+            original = self.sent.get(key)
+            if original is None:
+                raise ApiError(400, "Bad Request: message to edit not found")
+            if (original.get("reply_markup") or None) == (markup or None):
+                raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
+                                    "reply markup are exactly the same")
+            message = {k: v for k, v in original.items() if k != "reply_markup"}
+            if markup:
+                message["reply_markup"] = markup
+            message["edit_date"] = int(time.time())
+            self.sent[key] = message
+        return message
+
     def _m_sendvenue(self, params):
         location = {"latitude": params["latitude"], "longitude": params["longitude"]}
         venue = {"location": location, "title": params.get("title", ""), "address": params.get("address", "")}
