@@ -16,7 +16,7 @@ topic and intent, so "Weiter ▶" never loses the question's context.
     t:<topic>:<ref>:<page>  networks by topic; ref: - | state code | o12345 | z12345 | d12345 | l<code>
     k:<ref>:<page>      contact list for a place (same refs)
     r:<ref>,<ref>:<page>  networks of two or more regions ("Sachsen und Thüringen": r:SN,TH)
-    h  help    T  topics    Q  sources    D  privacy
+    h  help    T  topics    Q  sources    D  privacy    L:de / L:en  choose the chat's language
 
 A list of only the networks that have not ended ends in ``:a`` (``s:BY:a``, ``s:BY:1:a``).
 Questions with two parts list their parts with commas wherever one may stand: ``t:ges,s-log:o04109``,
@@ -225,6 +225,8 @@ def decode(action: str | None) -> Query | None:
     if action in SIMPLE:
         intent, info = SIMPLE[action]
         return Query(intent=intent, info=info)
+    if action in ("L:de", "L:en"):
+        return Query(intent="info", info=f"language:{action[2:]}")
     if is_feedback(action):
         network_id = action[2:] if action[0] == "e" and action[2:] not in ("", "+") else None
         return Query(intent="feedback", info=action, network_id=network_id)

@@ -19,6 +19,7 @@ from .catalog import Catalog
 from .faq import Knowledge
 from .feedback.texts import tr
 from .gazetteer import Gazetteer
+from .i18n import _
 from .models import Answer, Button, Query, Region, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store
 from .textnorm import fold
@@ -1003,6 +1004,8 @@ class Answerer(ProgrammeAnswers):
     def _info(self, query: Query) -> Answer:
         if (query.info or "").startswith("faq:"):
             return self._faq_answer(query)
+        if (query.info or "").startswith("language"):
+            return self._language(query)
         answer = Answer("help")
         if query.info == "themen":
             answer.add(b("Themen und Branchen"))
@@ -1034,6 +1037,20 @@ class Answerer(ProgrammeAnswers):
                 answer.add(tr(key))
             return answer
         return self._help(query)
+
+    @staticmethod
+    def _language(query: Query) -> Answer:
+        """/sprache, /language: the choice, or what was chosen (the brain keeps the choice per chat)."""
+        answer = Answer("help")
+        chosen = (query.info or "").partition(":")[2]
+        if chosen:
+            answer.add(b(_("Ich antworte ab jetzt auf Deutsch.")))
+            answer.add(_("Sie können die Sprache jederzeit mit /sprache ändern."))
+        else:
+            answer.add(b("Sprache / Language"))
+            answer.add(_("In welcher Sprache soll ich antworten?"))
+        answer.buttons = [[Button("🇩🇪 Deutsch", "L:de"), Button("🇬🇧 English", "L:en")]]
+        return answer
 
     def _clarify(self, query: Query) -> Answer:
         answer = Answer("clarify", choices=query.choices)

@@ -27,10 +27,10 @@ import time
 from collections import Counter, OrderedDict
 from pathlib import Path
 
-from . import actions
+from . import actions, i18n, language
 from .answer import PAGE_SIZE, Answerer
 from .catalog import Catalog
-from .conversation import Conversations, State
+from .conversation import Conversations, LanguageChoices, State
 from .feedback.talkback import Talkback
 from .gazetteer import Gazetteer
 from .models import Answer, Caller, Query
@@ -58,6 +58,7 @@ class Brain:
         self._cache: OrderedDict[tuple, tuple[Answer, int]] = OrderedDict()  # key -> (answer, its ids)
         self._cached_ids = 0
         self.conversations = Conversations()  # per chat: the last turn, for follow-ups (in memory only)
+        self.languages = LanguageChoices()  # per chat: the language chosen with /sprache (in memory only)
         self._lock = threading.RLock()  # the brain: understanding, answering, the store
         self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
@@ -121,10 +122,38 @@ class Brain:
         with self._lock:
             return self.understanding.understand(text)
 
+    def language(self, caller: Caller | None, text: str | None = None) -> str:
+        """The language to answer in: the chat's choice (/sprache); else the message's own language when it
+        is clear ("Which networks are in Saxony?"); else the language of the conversation's last answer (a
+        button, "weiter"); else the client's (Telegram's ``language_code``: English for en*, else German)."""
+        conversation = caller.conversation if caller else None
+        chosen = (caller.chosen_lang if caller else None) or self.languages.get(conversation)
+        if chosen:
+            return chosen
+        if text and not text.startswith("/"):
+            detected = language.detect(text)
+            if detected:
+                return detected
+        state = self.conversations.get(conversation)
+        if state is not None and state.lang:
+            return state.lang
+        return i18n.from_client(caller.lang if caller else None)
+
+    def _choose_language(self, query: Query, caller: Caller | None) -> str | None:
+        """"/language en", the 🇬🇧 button: remember the choice for the chat; the new language, else None."""
+        info = query.info or ""
+        if query.intent == "info" and info.startswith("language:"):
+            chosen = info.partition(":")[2]
+            self.languages.choose(caller.conversation if caller else None, chosen)
+            return chosen
+        return None
+
     def answer(self, query: Query, count: bool = True) -> Answer:
-        """``count=False`` for answers nobody asked for directly (inline previews), so /stats stays honest."""
+        """``count=False`` for answers nobody asked for directly (inline previews), so /stats stays honest.
+        The answer is written in the current language (``bot.i18n.use``)."""
         with self._lock:
             answer = self.answerer.answer(query)
+            answer.lang = i18n.current()
         if count:
             self._count(answer.intent)
         return answer
@@ -140,18 +169,21 @@ class Brain:
             self.intent_counts[intent] += 1
 
     @staticmethod
-    def _key(kind: str, *args) -> tuple | None:
-        """The cache key of ``ask(text)``, ``act(action)`` or ``locate(lat, lon)``; None if not cacheable."""
+    def _key(kind: str, *args, lang: str = i18n.DEFAULT) -> tuple | None:
+        """The cache key of ``ask(text)``, ``act(action)`` or ``locate(lat, lon)`` in ``lang``; None if not
+        cacheable."""
         if kind == "locate":
             lat, lon = args
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 return None
             # understanding rounds a location to 4 decimals (about 10 m), so the cache may too
-            return ("locate", round(lat, 4), round(lon, 4))
+            return ("locate", round(lat, 4), round(lon, 4), lang)
         text = args[0]
         if not isinstance(text, str) or len(text) > CACHE_TEXT_LEN:
             return None  # long texts are rare and would only take memory
-        return (kind, text)
+        if kind == "act" and text.startswith("L:") or kind == "ask" and text.lstrip().startswith(("/sprache", "/language", "/lang")):
+            return None  # choosing a language is remembered per chat: never served from the cache
+        return (kind, text, lang)
 
     def cached(self, kind: str, *args, caller: Caller | None = None, plain: bool = False,
                count: bool = True) -> Answer | None:
@@ -162,13 +194,15 @@ class Brain:
         caller's conversation is never answered from the cache.
         """
         # -- talkback hook (issue 13): a dialogue in progress or a feedback command is never a cache hit --
+        lang = self.language(caller, args[0] if kind == "ask" and isinstance(args[0], str) else None)
         if not plain and self.talkback.takes(caller, "cached", kind, *args):
-            return self.talkback.cached(kind, args, caller)
+            with i18n.use(lang):
+                return self.talkback.cached(kind, args, caller)
         conversation = caller.conversation if caller else None
         state = self.conversations.get(conversation)
         if kind == "ask" and state is not None and self._may_follow(args[0], state):
             return None
-        key = self._key(kind, *args)
+        key = self._key(kind, *args, lang=lang)
         answer = None if key is None else self._hit(key, count=count)
         if answer is not None:
             self._remember(conversation, state, answer, args[0] if kind == "ask" else None)
@@ -241,45 +275,55 @@ class Brain:
         """Answer a message. With a conversation (``caller.conversation``) a follow-up ("Kontakt dazu",
         "und in Thüringen?", "weiter") is completed from the last turn; a message that cannot refer to it
         is answered on its own, as without a conversation, and may come from the cache."""
-        # -- talkback hook (issue 13): dialogues, reports, ratings, home place; it calls back with plain=True --
-        if not plain and self.talkback.takes(caller, "ask", text):
-            return self.talkback.ask(text, caller)
-        conversation = caller.conversation if caller else None
-        state = self.conversations.get(conversation)
-        if state is not None and self._may_follow(text, state):
-            with self._lock:
-                answer = self.answer(self.understanding.understand(text, state))
-        else:
-            answer = self._cached(self._key("ask", text), True,
-                                  lambda: self.answer(self.understanding.understand(text)))
-        self._remember(conversation, state, answer, text)
-        return answer
+        with i18n.use(self.language(caller, text if isinstance(text, str) else None)):
+            # -- talkback hook (issue 13): dialogues, reports, ratings, home place; it calls back with plain=True --
+            if not plain and self.talkback.takes(caller, "ask", text):
+                return self.talkback.ask(text, caller)
+            conversation = caller.conversation if caller else None
+            state = self.conversations.get(conversation)
+            if state is not None and self._may_follow(text, state):
+                with self._lock:
+                    answer = self.answer(self.understanding.understand(text, state))
+            else:
+                key = self._key("ask", text, lang=i18n.current())
+                if key is None:  # not cacheable: it may be a language choice
+                    query = self.understanding.understand(text)
+                    chosen = self._choose_language(query, caller)
+                    with i18n.use(chosen or i18n.current()):
+                        answer = self.answer(query)
+                else:
+                    answer = self._cached(key, True, lambda: self.answer(self.understanding.understand(text)))
+            self._remember(conversation, state, answer, text)
+            return answer
 
     def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
-        # -- talkback hook (issue 13): its own buttons (report, rating, admin, home, abo); plain=True calls back --
-        if not plain and self.talkback.takes(caller, "act", action):
-            return self.talkback.act(action, caller, count)
+        with i18n.use(self.language(caller)):
+            # -- talkback hook (issue 13): its own buttons (report, rating, admin, home, abo); plain=True calls back --
+            if not plain and self.talkback.takes(caller, "act", action):
+                return self.talkback.act(action, caller, count)
 
-        def make() -> Answer:
-            query = actions.decode(action)
-            if query is None:
-                query = Query(intent="stale")
-            return self.answer(query, count=count)
+            def make() -> Answer:
+                query = actions.decode(action)
+                if query is None:
+                    query = Query(intent="stale")
+                with i18n.use(self._choose_language(query, caller) or i18n.current()):
+                    return self.answer(query, count=count)
 
-        answer = self._cached(self._key("act", action), count, make)
-        if caller is not None and caller.conversation:
-            self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
-        return answer
+            answer = self._cached(self._key("act", action, lang=i18n.current()), count, make)
+            if caller is not None and caller.conversation:
+                self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
+            return answer
 
     def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
-        # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
-        if not plain and self.talkback.takes(caller, "locate", lat, lon):
-            return self.talkback.locate(lat, lon, caller)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return self.answer(Query(intent="stale"))
-        answer = self._cached(self._key("locate", lat, lon), True,
-                              lambda: self.answer(self.understanding.from_location(lat, lon)))
-        if caller is not None and caller.conversation:
-            self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
-        return answer
+        with i18n.use(self.language(caller)):
+            # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
+            if not plain and self.talkback.takes(caller, "locate", lat, lon):
+                return self.talkback.locate(lat, lon, caller)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                return self.answer(Query(intent="stale"))
+            answer = self._cached(self._key("locate", lat, lon, lang=i18n.current()), True,
+                                  lambda: self.answer(self.understanding.from_location(lat, lon)))
+            if caller is not None and caller.conversation:
+                self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
+            return answer

@@ -82,11 +82,11 @@ def cmd_ask(settings: Settings, args) -> int:
             if args.dialog and not line.strip():
                 conversation += 1
                 continue
-            caller = Caller(conversation=f"dialog-{conversation}") if args.dialog else None
+            caller = Caller(conversation=f"dialog-{conversation}" if args.dialog else None, chosen_lang=args.lang)
             answer = brain.ask(line, caller=caller)
             _print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer) + "\n")
         return 0
-    answer = brain.ask(questions[0])
+    answer = brain.ask(questions[0], caller=Caller(chosen_lang=args.lang))
     _print(json.dumps(to_json(answer), ensure_ascii=False, indent=None if args.compact else 2) if args.json
            else to_text(answer))
     return 0
@@ -97,7 +97,7 @@ def cmd_chat(settings: Settings, args, demo_if_not_tty: bool = False) -> int:
     from .render import button_list, to_text
 
     brain = _brain(settings)
-    caller = Caller(conversation=CONSOLE, user=CONSOLE, lang="de")
+    caller = Caller(conversation=CONSOLE, user=CONSOLE, lang="de", chosen_lang=getattr(args, "lang", None))
     if demo_if_not_tty and not sys.stdin.isatty():
         _print("Kein TELEGRAM_BOT_TOKEN gesetzt – Konsolen-Demo mit den mitgelieferten Daten.\n")
         for question in DEMO_QUESTIONS:
@@ -434,11 +434,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="eine Frage beantworten")
     ask.add_argument("--json", action="store_true", help="Antwort als JSON (Schema im README)")
     ask.add_argument("--compact", action="store_true", help="JSON in einer Zeile")
+    ask.add_argument("--lang", choices=["de", "en"], help="Sprache der Antworten (Standard: die der Frage, sonst Deutsch)")
     ask.add_argument("--dialog", action="store_true",
                      help='mit "-": jede Zeile ist ein Zug eines Gesprächs (Rückfragen wie „Kontakt dazu“ beziehen '
                           'sich auf die Zeile davor); eine leere Zeile beginnt ein neues Gespräch')
     ask.add_argument("text", nargs="+", help='die Frage, oder "-" für eine Frage je Zeile von stdin')
-    sub.add_parser("chat", help="interaktive Konsole")
+    chat = sub.add_parser("chat", help="interaktive Konsole")
+    chat.add_argument("--lang", choices=["de", "en"], help="Sprache der Antworten (Standard: die der Frage, sonst Deutsch)")
     db = sub.add_parser("db", help="Datenbank pflegen")
     dbsub = db.add_subparsers(dest="db_command", required=True)
     build = dbsub.add_parser("build", help="aus data/ bauen")

@@ -37,6 +37,7 @@ class State:
     page: int = 0
     pages: int = 1
     choices: list[Choice] = field(default_factory=list)  # a clarify's choices, or a list's buttons
+    lang: str | None = None  # the language of the answer: a button press or "weiter" goes on in it
     at: float = 0.0  # when it was stored (monotonic seconds)
 
     @classmethod
@@ -50,7 +51,7 @@ class State:
             # the question clarified (its words complete a typed answer: "Fachkräfteallianz" + "in Dresden")
             base = Query(intent="clarify", text=asked or "")
             return cls(query=base, intent="clarify", choices=list(answer.choices),
-                       network_id=None, shown=[], pages=1)
+                       network_id=None, shown=[], pages=1, lang=answer.lang)
         query = Query(intent=answer.intent, region=answer.region, year=answer.year, topic=answer.topic,
                       network_id=answer.network_id, page=answer.page, extra_regions=list(answer.extra_regions),
                       extra_years=list(answer.extra_years), extra_topics=list(answer.extra_topics))
@@ -64,7 +65,7 @@ class State:
             if answer.total == 1 and len(shown) == 1:
                 network = shown[0]
         return cls(query=query, intent=answer.intent, network_id=network, shown=list(shown), first=first,
-                   page=answer.page, pages=answer.pages, choices=[])
+                   page=answer.page, pages=answer.pages, choices=[], lang=answer.lang)
 
 
 class Conversations:
@@ -122,3 +123,32 @@ class Conversations:
     def __len__(self) -> int:
         with self._lock:
             return len(self._states)
+
+
+class LanguageChoices:
+    """The language a chat chose with /sprache (/language): per conversation key, in memory, bounded (the
+    least recently used go first); no expiry, since a choice should hold longer than a conversation."""
+
+    def __init__(self, max_chats: int = MAX_CHATS):
+        self.max_chats = max_chats
+        self._chosen: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str | None) -> str | None:
+        if not key:
+            return None
+        with self._lock:
+            return self._chosen.get(key)
+
+    def choose(self, key: str | None, lang: str) -> None:
+        if not key:
+            return
+        with self._lock:
+            self._chosen[key] = lang
+            self._chosen.move_to_end(key)
+            while len(self._chosen) > self.max_chats:
+                self._chosen.popitem(last=False)
+
+    def forget(self, key: str | None) -> None:
+        with self._lock:
+            self._chosen.pop(key or "", None)

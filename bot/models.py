@@ -59,6 +59,7 @@ class Caller:
     conversation: str | None = None
     user: str | None = None
     lang: str | None = None
+    chosen_lang: str | None = None  # a language the face was told to use ("ask --lang en"): always that one
 
 
 @dataclass
@@ -179,6 +180,7 @@ class Answer:
     extra_years: list[int] = field(default_factory=list)
     extra_topics: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # slots taken from the conversation (see Query.reused)
+    lang: str = "de"  # the language the answer is written in (bot.i18n)
     faq: str | None = None  # the programme question answered (data/faq.yaml id), for intent "info"
     scope: str | None = None  # why "das weiß ich nicht": "domain" (not about networks) or "country" (abroad)
     region_group: str | None = None  # "Ostdeutschland" …: the group whose states are the regions

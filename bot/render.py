@@ -177,6 +177,7 @@ def to_json(answer: Answer) -> dict:
     """The stable JSON schema (version 1) of ``ask --json``."""
     return {
         "schema": SCHEMA_VERSION,
+        "lang": answer.lang,
         "intent": answer.intent,
         "region": answer.region.to_json() if answer.region else None,
         "year": answer.year,

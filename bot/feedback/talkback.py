@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from .. import actions
-from ..models import Answer, Button, Caller, Notice, Query, Region, b, i, t
+from ..models import Answer, Button, Caller, Notice, Region, b, i, t
 from ..textnorm import clean, fold
 from . import phrases
 from .flows import Flow, Flows

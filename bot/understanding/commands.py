@@ -20,6 +20,11 @@ class CommandsMixin:
             return Query(intent="help", text=text)
         if command in ("themen", "quellen", "datenschutz"):
             return Query(intent="info", text=text, info=command)
+        if command == "sprache":
+            wanted = arg.strip().lower()[:2]
+            if wanted in ("de", "en"):  # "/language en", "/sprache de"
+                return Query(intent="info", text=text, info=f"language:{wanted}")
+            return Query(intent="info", text=text, info="language")
         if command == "award":
             years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", arg)]
             if not arg or years:

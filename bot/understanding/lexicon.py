@@ -139,6 +139,7 @@ COMMAND_ALIASES = {
     "kontakt": "contact", "contact": "contact", "naehe": "nearby", "nahe": "nearby", "nähe": "nearby",
     "near": "nearby", "nearby": "nearby", "themen": "themen", "topics": "themen", "thema": "topic",
     "quellen": "quellen", "sources": "quellen", "datenschutz": "datenschutz", "privacy": "datenschutz",
+    "sprache": "sprache", "language": "sprache", "lang": "sprache",
 }
 COMMAND = re.compile(r"^/([A-Za-zäöüÄÖÜß_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
