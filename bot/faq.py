@@ -53,6 +53,7 @@ class Knowledge:
     groups: list[RegionGroup] = field(default_factory=list)
     abroad: dict[str, Abroad] = field(default_factory=dict)  # folded name -> place
     as_of: str | None = None
+    _max_abroad_words: int | None = None
 
     @classmethod
     def load(cls, data_dir: Path) -> "Knowledge":
@@ -90,7 +91,9 @@ class Knowledge:
 
     @property
     def max_abroad_words(self) -> int:
-        return max((len(k.split()) for k in self.abroad), default=0)
+        if self._max_abroad_words is None:
+            self._max_abroad_words = max((len(k.split()) for k in self.abroad), default=0)
+        return self._max_abroad_words
 
     def country_name(self, code: str) -> str:
         return next((a.name for a in self.abroad.values() if a.kind == "country" and a.country == code), code)

@@ -15,6 +15,11 @@ class TopicsMixin:
             for word in topic.words:
                 self.topic_words.append((tuple(fold(word).split()), topic.code))
         self.topic_words.sort(key=lambda tw: -len(tw[0]))
+        # phrases of two words or more, by their first word (see _phrases_starting)
+        self._multi_topic_first: dict[str, list[int]] = {}
+        for rank, (words, _code) in enumerate(self.topic_words):
+            if len(words) > 1:
+                self._multi_topic_first.setdefault(words[0], []).append(rank)
         # single topic words -> their first position in topic_words (the order decides between topics)
         self._single_topic_rank: dict[str, int] = {}
         for rank, (words, _code) in enumerate(self.topic_words):
@@ -40,20 +45,33 @@ class TopicsMixin:
         ranks = [r for r in ranks if r is not None]
         return min(ranks) if ranks else None
 
+    def _phrases_starting(self, token: str) -> list[int]:
+        """Positions in topic_words of the phrases (two words or more) whose first word fits ``token``."""
+        found = list(self._multi_topic_first.get(token, ()))
+        for k in range(max(5, len(token) - 9), len(token)):  # "Pflegekräfte" fits a phrase on "pflege"
+            found += self._multi_topic_first.get(token[:k], ())
+        return found
+
     def _find_topic(self, sig: Signals) -> None:
         tokens = sig.tokens
         taken = sig.used()
-        for words, code in self.topic_words:
-            n = len(words)
-            if n == 1:
-                break  # single words below, by lookup
-            for start in range(0, len(tokens) - n + 1):
-                if taken & set(range(start, start + n)):
+        # phrases first, the earliest in topic_words (the longest) and then the leftmost winning: candidates
+        # by their first word, not every phrase tried at every position
+        best_phrase = None  # (position in topic_words, start)
+        for start, token in enumerate(tokens):
+            for rank in self._phrases_starting(token):
+                words, _code = self.topic_words[rank]
+                n = len(words)
+                if start + n > len(tokens) or taken & set(range(start, start + n)):
                     continue
                 if all(self._topic_word_fits(w, q) for w, q in zip(tokens[start:start + n], words)):
-                    sig.topic = code
-                    sig.topic_tokens = set(range(start, start + n))
-                    return
+                    if best_phrase is None or (rank, start) < best_phrase:
+                        best_phrase = (rank, start)
+        if best_phrase is not None:
+            rank, start = best_phrase
+            sig.topic = self.topic_words[rank][1]
+            sig.topic_tokens = set(range(start, start + len(self.topic_words[rank][0])))
+            return
         best = None  # (rank in topic_words, token index)
         for index, token in enumerate(tokens):
             # a number is no topic on its own ("within 50 km" is not "50+", the older workers)
