@@ -101,7 +101,7 @@ def test_healthy_polling_deployment_is_all_ok_and_changes_nothing(api, deploymen
     assert {tag for tag, _ in found.values()} == {"OK"}, result.stdout
     assert f"@{BOT_USERNAME}" in found["Token"][1] and "id 123456" in found["Token"][1]
     assert found["Webhook"][1].startswith("keiner gesetzt (Long Polling)")
-    assert "aktuell mit data/" in found["Netzwerk-DB"][1] and "142 Netzwerke" in found["Netzwerk-DB"][1]
+    assert "aktuell mit data/" in found["Netzwerk-DB"][1] and "228 Netzwerke" in found["Netzwerk-DB"][1]
     assert "beschreibbar, WAL" in found["Nutzer-DB"][1]
     # read-only: two questions to Telegram, nothing set or deleted; the databases as they were
     assert sorted(c.method for c in api.calls) == ["getMe", "getWebhookInfo"]

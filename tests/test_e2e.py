@@ -153,7 +153,7 @@ def play_conversation(api: FakeBotApi, deliver, user: UpdateFactory, inline: boo
 
     deliver(user.message("Welche Netzwerke in Sachsen?"))
     listing = api.wait_for("sendMessage", 2)[1]
-    assert "Netzwerke in Sachsen: 17" in listing.params["text"]
+    assert "Netzwerke in Sachsen: 21" in listing.params["text"]
     weiter = buttons(listing.result)["Weiter ▶"]
     assert weiter == "s:SN:1"
 
@@ -163,7 +163,7 @@ def play_conversation(api: FakeBotApi, deliver, user: UpdateFactory, inline: boo
     answer = api.wait_for("answerCallbackQuery", answered_before + 1)[-1]
     assert answer.at <= edit.at and api.calls.index(answer) < api.calls.index(edit)
     assert edit.params["message_id"] == listing.result["message_id"]
-    assert "Seite 2 von 3" in edit.params["text"]
+    assert "Seite 2 von 4" in edit.params["text"]
 
     deliver(user.location(50.93, 11.59))
     nearby = api.wait_for("sendMessage", 3)[2]
@@ -326,9 +326,9 @@ def test_follow_ups_two_part_questions_and_separate_chats(api, make_env, run_bot
     other = say(max_, "und in Thüringen?")
     assert "Netzwerke in Thüringen" in other and "Pflege" not in other
     listing = say(erika, "Netzwerke in Sachsen und Thüringen")
-    assert "Netzwerke in Sachsen und Thüringen: 23" in listing and "<b>Sachsen:</b>" in listing
+    assert "Netzwerke in Sachsen und Thüringen: 30" in listing and "<b>Sachsen:</b>" in listing
     page = say(erika, "weiter")
-    assert "Seite 2 von 4" in page and "Netzwerke in Sachsen und Thüringen" in page
+    assert "Seite 2 von 5" in page and "Netzwerke in Sachsen und Thüringen" in page
     # Max's "Kontakt dazu" refers to his own list (Thüringen), not to Erika's Jenaer Allianz
     which = say(max_, "Kontakt dazu")
     assert "Welches Netzwerk meinen Sie?" in which and "Regionalmanagement Thüringer Bogen" in which

@@ -67,10 +67,21 @@ def test_every_researched_network_is_in_the_database_with_states_and_awards(stor
         assert net.seat, rec["id"]
 
 
+def _new_networks_of_research_files() -> set[str]:
+    """The ids of the new networks the files in data/research/ bring (beyond the base research)."""
+    new = set()
+    for path in sorted((DATA_DIR / "research").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        new |= {n["id"] for n in raw.get("networks") or []}
+    return new
+
+
 def test_bundled_data_keeps_every_sourced_field():
     research = {r["id"]: r for r in _research()["networks"]}
     ours = {r["id"]: r for r in yaml.safe_load((DATA_DIR / "networks.yaml").read_text(encoding="utf-8"))["networks"]}
-    assert ours.keys() == research.keys()
+    # every network of the base research, plus exactly the new networks of the research files (86 since 2026-12)
+    new = _new_networks_of_research_files()
+    assert new.isdisjoint(research) and ours.keys() == research.keys() | new
     replaced, _changed = _research_changes()
     for nid, rec in research.items():
         for key in ("name", "aliases", "states", "districts", "towns", "website", "office_contact", "topics",
@@ -84,8 +95,9 @@ def test_bundled_data_keeps_every_sourced_field():
         # organisation, status notes, addresses and textual founding notes were translated into German
         # where the research wrote them in English: present exactly where the research has them
         for key in ("organisation", "status_note", "address"):
-            assert bool(ours[nid].get(key)) == bool(rec.get(key)), (nid, key)
-        if rec.get("address"):  # the street and postcode are copied, only English remarks translated
+            if (nid, key) not in replaced:  # a research file may set one (with its sources)
+                assert bool(ours[nid].get(key)) == bool(rec.get(key)), (nid, key)
+        if rec.get("address") and (nid, "address") not in replaced:  # street and postcode copied, remarks translated
             assert re.findall(r"\d{5}", ours[nid]["address"]) == re.findall(r"\d{5}", rec["address"]), nid
         if isinstance(rec.get("founded"), int):
             assert ours[nid].get("founded") == rec["founded"], nid
@@ -115,11 +127,11 @@ def test_award_years_2012_to_2025_with_winner_counts(store):
 
 def test_counts_all_states_and_postcodes(store):
     counts = store.counts()
-    assert counts["networks"] == 142
+    assert counts["networks"] == 228
     assert counts["postcodes"] >= 8000
     per_state = store.counts_per_state()
     assert len(per_state) == 16 and all(per_state.values())
-    assert per_state["Sachsen"] == 17
+    assert per_state["Sachsen"] == 21  # 17 before the December 2026 research
 
 
 @pytest.mark.parametrize("postcode, place, state", [
@@ -205,7 +217,7 @@ def test_import_upserts_and_dry_run_writes_nothing(db_copy, tmp_path):
     assert store.network("test-netzwerk-jena").lat == pytest.approx(50.93, abs=0.1)
     assert store.network("jenaer-allianz-fuer-fachkraefte").topics == ["Weiterbildung"]
     assert "test-netzwerk-jena" in store.search_text(["Testnetzwerk"])
-    assert store.counts()["networks"] == 143
+    assert store.counts()["networks"] == 229
     store.close()
 
 
@@ -215,7 +227,7 @@ def test_csv_and_json_imports_and_export_roundtrip(db_copy, tmp_path):
     (tmp_path / "all.csv").write_text(csv_text, encoding="utf-8")
     result = import_file(db_copy, tmp_path / "all.csv", catalog, dry_run=True)
     assert result.ok, result.problems[:3]
-    assert len(result.updated) == 142
+    assert len(result.updated) == 228
     (tmp_path / "one.json").write_text(json.dumps([GOOD]), encoding="utf-8")
     assert import_file(db_copy, tmp_path / "one.json", catalog).added == ["test-netzwerk-jena"]
 
@@ -254,10 +266,10 @@ def test_cli_stats_and_auto_build(tmp_path):
     db = tmp_path / "fresh.sqlite"
     out = _cli("db", "stats", db=db)
     assert out.returncode == 0, out.stderr
-    assert "Netzwerke: 142" in out.stdout
+    assert "Netzwerke: 228" in out.stdout
     assert "16 von 16" in out.stdout
     assert "Postleitzahlen: 8" in out.stdout
-    assert "Mit Sitz: 142 von 142" in out.stdout and "Mit Anschrift oder Geschäftsstellen-Kontakt:" in out.stdout
+    assert "Mit Sitz: 228 von 228" in out.stdout and "Mit Anschrift oder Geschäftsstellen-Kontakt:" in out.stdout
     assert re.search(r"PLZ mit einem Netzwerk bis 25 km: \d+,\d %", out.stdout)
 
 

@@ -114,8 +114,14 @@ def test_networks_without_town_or_district_now_appear_nearby(brain):
     # from the first town: the town centre, no address
     ("fachkraefteallianz-landkreis-ludwigsburg", ["Sitz-Ort Ludwigsburg (Ortsmitte; eine Anschrift ist nicht bekannt)"],
      []),
-    ("kompetenzregion-lausitz", ["Sitz-Ort Cottbus, Sitz des Trägers laut Quelle",
-                                 "Die Nadel zeigt die Mitte des Postleitzahlgebiets 03046."], ["Anschrift laut"]),
+    # the carrier's seat as a source names it (the Kompetenzregion Lausitz, the example until 2026-12, now has an address)
+    ("fachkraefteallianz-ostwuerttemberg", ["Sitz-Ort Schwäbisch Gmünd, Sitz des Trägers laut Quelle",
+                                            "Die Nadel zeigt die Mitte des Postleitzahlgebiets 73525."], ["Anschrift laut"]),
+    ("kompetenzregion-lausitz", ["Anschrift laut Quelle: Wirtschaftsregion Lausitz GmbH, Am Turm 14, 03046 Cottbus",
+                                 "Postleitzahlgebiets 03046"], []),
+    # a Berlin district alliance: the town hall's postcode stands for the district, not for an address
+    ("bbwa-mitte", ["Lage: Berlin (PLZ 10551), Verwaltungssitz für Bezirk Mitte",
+                    "Sitz und Anschrift des Netzwerks sind nicht bekannt"], ["Anschrift laut"]),
     # a locality of Berlin: its own postcode, not the city centre
     ("fachkraeftenetzwerk-adlershof", ["Sitz-Ort Berlin-Adlershof (Ortsmitte"], []),
     ("fachkraeftenetzwerk-hochfranken", ["Lage: Hof (PLZ 95030), Verwaltungssitz für Landkreis Hof",

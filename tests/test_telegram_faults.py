@@ -283,7 +283,7 @@ def test_button_press_survives_a_flood_wait_on_answer_callback_query(api, start_
     api.inject("answerCallbackQuery", times=1, status=429, retry_after=1)
     api.enqueue(user.callback("s:SN:1", listing))
     edit = api.wait_for("editMessageText", 1, timeout=20)[0]
-    assert "Seite 2 von 3" in edit.params["text"]
+    assert "Seite 2 von 4" in edit.params["text"]
     time.sleep(1.0)
     assert [c.status for c in api.calls_of("answerCallbackQuery", ok_only=False)] == [429, 200]
     assert len(api.calls_of("editMessageText")) == 1
@@ -305,7 +305,7 @@ def test_button_press_survives_a_bad_gateway_on_edit(api, start_bot):
     apologies = [t for t in delivered(api, 109) if t.startswith(APOLOGY_START)]
     still_serving(api)
     assert_clean_run(bot)
-    assert len(edits) == 1 and "Seite 2 von 3" in edits[0].params["text"] and not apologies
+    assert len(edits) == 1 and "Seite 2 von 4" in edits[0].params["text"] and not apologies
 
 
 # -- getUpdates faults: nothing lost, nothing twice --------------------------------------------------------
