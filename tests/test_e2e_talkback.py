@@ -76,7 +76,7 @@ def test_users_talk_back_end_to_end(api, make_env, run_bot, db_copy, tmp_path): 
     chat.wait(USER, "Ihre Meldung #1 zu „Jenaer Allianz für Fachkräfte“ wurde übernommen", seen)
 
     # 👍 under an answer: the row goes, "Danke!", and /stats counts it
-    answer = chat.after(user.message("Welche Netzwerke in Sachsen?"), USER, "Netzwerke in Sachsen: 17")
+    answer = chat.after(user.message("Welche Netzwerke in Sachsen?"), USER, "Netzwerke in Sachsen: 21")
     thanked = len([c for c in api.calls_of("answerCallbackQuery") if c.params.get("text") == "Danke!"])
     api.enqueue(user.callback("v:+:region:list", answer.result))
     api.wait_for("editMessageReplyMarkup", 1, timeout=15)

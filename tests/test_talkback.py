@@ -363,12 +363,12 @@ def test_news_after_an_import_and_reload_reach_only_nearby_subscribers(db_copy, 
     far.say("/heimat 24103"), far.say("/abo")  # Kiel
     idle.say("/heimat 37073")  # a home, but no subscription
     counts, nothing = brain.talkback.reload()
-    assert nothing == [] and counts["networks"] == 142
+    assert nothing == [] and counts["networks"] == 228
     path = tmp_path / "neu.yaml"
     path.write_text(NEW_NEAR_GOETTINGEN, encoding="utf-8")
     assert import_file(db_copy, path, Catalog.load(DATA_DIR)).ok
     counts, news = brain.talkback.reload()
-    assert counts["networks"] == 144
+    assert counts["networks"] == 230
     [notice] = news
     assert notice.user == "100" and notice.kind == "news"
     body = text(notice.answer)
@@ -465,7 +465,7 @@ def test_a_damaged_user_database_disables_only_the_feature(shared_brain, tmp_pat
     assert "Das Abo ist gerade nicht verfügbar" in text(user.say("/abo"))
     assert "konnten gerade nicht gelöscht werden" in text(user.say("/vergessen"))
     answer = user.say(SN_QUESTION)
-    assert "Netzwerke in Sachsen: 17" in text(answer)  # questions are answered as before
+    assert "Netzwerke in Sachsen: 21" in text(answer)  # questions are answered as before
     assert user.press(actions_of(answer)[-2]).toast == "Bewertung gerade nicht möglich."
     nearby = user.say("in meiner Nähe")
     assert nearby.request_location and "nicht abrufbar" in text(nearby)

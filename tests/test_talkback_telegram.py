@@ -162,7 +162,7 @@ async def test_a_broken_user_database_keeps_the_bot_answering(tg, tmp_path):
     tg.brain().talkback = Talkback(tg.brain(), path, admins={ADMIN})
     assert "gerade nicht verfügbar" in only(await say(tg, "/melden"), "sendMessage").params["text"]
     answer = only(await say(tg, SN_QUESTION), "sendMessage")
-    assert "Netzwerke in Sachsen: 17" in answer.params["text"]
+    assert "Netzwerke in Sachsen: 21" in answer.params["text"]
     calls = await press(tg, "v:+:region:list", answer.result)
     assert [c.method for c in calls] == ["answerCallbackQuery"]  # the row stays for a later try
     assert calls[0].params["text"] == "Bewertung gerade nicht möglich."

@@ -56,6 +56,8 @@ class CommandsMixin:
         decided = self._decide_network(matches, sig, strict=False)
         if isinstance(decided, str):
             return Query(intent=intent, text=text, network_id=decided)
+        if decided and fallback is not None and sig.spans and not self._rest_words(sig):
+            return fallback  # "/kontakt Jena": a bare place asks for its contacts, not which Jena network
         if decided:
             return Query(intent="clarify", text=text, choices=self._for_intent(decided, intent), info=intent)
         return fallback or Query(intent="unknown", text=text, info="no_network")

@@ -24,7 +24,7 @@ class RulesMixin:
         """The network matched only through the topic word (and places): "Pflege", "Glas in Bayern"."""
         if not sig.topic or (top is not None and top.score >= 0.97 and top.precision >= 0.95):
             return False
-        topic_words = {sig.tokens[i] for i in sig.topic_tokens}
+        topic_words = {sig.tokens[i] for i in sig.topic_tokens} | self._topic_vocabulary.get(sig.topic, set())
         # "Fachkräfte from abroad Baden-Württemberg": the words every name has do not name a network either
         return all(w in topic_words or self._is_topic_word(w) or self._generic(w) for w in self._rest_words(sig))
 

@@ -15,6 +15,11 @@ class TopicsMixin:
             for word in topic.words:
                 self.topic_words.append((tuple(fold(word).split()), topic.code))
         self.topic_words.sort(key=lambda tw: -len(tw[0]))
+        # every word of a topic's phrases ("Frauen und Beruf" -> frauen, beruf): a question made of them asks
+        # for the topic ("Frauen im Beruf"), whatever network names share them
+        self._topic_vocabulary: dict[str, set[str]] = {}
+        for words, code in self.topic_words:
+            self._topic_vocabulary.setdefault(code, set()).update(w for w in words if w not in STOPWORDS)
         # phrases of two words or more, by their first word (see _phrases_starting)
         self._multi_topic_first: dict[str, list[int]] = {}
         for rank, (words, _code) in enumerate(self.topic_words):
