@@ -65,9 +65,6 @@ def test_state_wide_programmes_do_not_count_for_districts(coverage, brain):
     assert jena.km == 0 and "jenaer-allianz-fuer-fachkraefte" in jena.covered_by
 
 
-@pytest.mark.xfail(strict=True, reason="Issue 14: after the December 2026 research one district is still farther than "
-                                       "50 km from a regional network: Landkreis Vulkaneifel (56 km to the Regionale "
-                                       "Bündnisse Attraktiver Arbeitgeber RLP); scripts/coverage.py lists it")
 def test_every_district_has_a_regional_network_within_50_km(coverage):
     far = coverage.districts_beyond(50.0)
     assert far == [], ", ".join(f"{d.name} {d.km:.0f} km" for d in far)
