@@ -22,9 +22,13 @@ DATA_DIR = PROJECT_ROOT / "data"
 RESEARCH = PROJECT_ROOT.parent / "shared" / "data" / "networks.yaml"
 
 
+# The tests that compare the bundled data with the base research need it beside the checkout (../shared); a
+# checkout without it (a clean CI clone elsewhere) skips them: the bundled data alone cannot be compared.
+needs_research = pytest.mark.skipif(not RESEARCH.exists(), reason="the base research ../shared/data is not here")
+
+
 def _research() -> dict:
-    path = RESEARCH if RESEARCH.exists() else DATA_DIR / "networks.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(RESEARCH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,7 @@ def _research_changes() -> tuple[set[tuple[str, str]], set[str]]:
     return replaced, changed
 
 
+@needs_research
 def test_every_researched_network_is_in_the_database_with_states_and_awards(store):
     research = _research()["networks"]
     assert len(research) == 142
@@ -76,6 +81,7 @@ def _new_networks_of_research_files() -> set[str]:
     return new
 
 
+@needs_research
 def test_bundled_data_keeps_every_sourced_field():
     research = {r["id"]: r for r in _research()["networks"]}
     ours = {r["id"]: r for r in yaml.safe_load((DATA_DIR / "networks.yaml").read_text(encoding="utf-8"))["networks"]}
