@@ -127,28 +127,18 @@ class Conversations:
 
 class LanguageChoices:
     """The language a chat chose with /sprache (/language): per conversation key, in memory, bounded (the
-    least recently used go first); no expiry, since a choice should hold longer than a conversation."""
+    least recently chosen go first); no expiry, since a choice should hold longer than a conversation."""
 
     def __init__(self, max_chats: int = MAX_CHATS):
-        self.max_chats = max_chats
-        self._chosen: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        # a Conversations store whose entries never expire keeps the bound and the lock in one place
+        self._chosen = Conversations(max_chats=max_chats, ttl=float("inf"))
 
     def get(self, key: str | None) -> str | None:
-        if not key:
-            return None
-        with self._lock:
-            return self._chosen.get(key)
+        chosen = self._chosen.get(key)
+        return chosen.lang if chosen is not None else None
 
     def choose(self, key: str | None, lang: str) -> None:
-        if not key:
-            return
-        with self._lock:
-            self._chosen[key] = lang
-            self._chosen.move_to_end(key)
-            while len(self._chosen) > self.max_chats:
-                self._chosen.popitem(last=False)
+        self._chosen.put(key, State(query=Query(intent="info", info=f"language:{lang}"), intent="info", lang=lang))
 
     def forget(self, key: str | None) -> None:
-        with self._lock:
-            self._chosen.pop(key or "", None)
+        self._chosen.forget(key)

@@ -451,23 +451,22 @@ class Store:
             params.append(state)
         return self._cached_ids(("topic", kind, name, state), sql + " order by name collate nocase, network_id", params)
 
+    def _cached_set(self, key: tuple, sql: str) -> frozenset[str]:
+        found = self._id_lists.get(key)
+        if found is None:
+            found = self._id_lists[key] = frozenset(r[0] for r in self.conn.execute(sql))
+        return found
+
     @_locked
     def ended_ids(self) -> frozenset[str]:
         """Networks that ended or dissolved (ranked last in lists, left out when active ones are asked)."""
-        ended = self._id_lists.get(("ended",))
-        if ended is None:
-            ended = self._id_lists[("ended",)] = [r[0] for r in self.conn.execute(
-                "select network_id from network_summaries where status in ('ended', 'dissolved')")]
-        return frozenset(ended)
+        return self._cached_set(("ended",), "select network_id from network_summaries "
+                                            "where status in ('ended', 'dissolved')")
 
     @_locked
     def sector_ids(self) -> frozenset[str]:
         """Networks of a sector (Logistik, Glas, …): not "general" networks of their place."""
-        found = self._id_lists.get(("sectors",))
-        if found is None:
-            found = self._id_lists[("sectors",)] = [r[0] for r in self.conn.execute(
-                "select distinct network_id from network_topics where kind = 'sector'")]
-        return frozenset(found)
+        return self._cached_set(("sectors",), "select distinct network_id from network_topics where kind = 'sector'")
 
     # -- regions ----------------------------------------------------------------------------------
     @_locked
