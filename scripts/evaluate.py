@@ -92,7 +92,7 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[dict]:
     for n, item in enumerate(items, start=1):
         if "q" not in item or "intent" not in item:
             raise ValueError(f"{path}: item {n} needs q and intent: {item!r}")
-        unknown = set(item) - set(LABELS) - {"q", "group"}
+        unknown = set(item) - set(TURN_LABELS) - {"q", "group"}
         if unknown:
             raise ValueError(f"{path}: item {n} ({item['q']!r}) has unknown fields {sorted(unknown)}")
         for intent in item["intent"] if isinstance(item["intent"], list) else [item["intent"]]:
@@ -230,7 +230,7 @@ def evaluate_dialogues(brain, dialogues: list[dict]) -> Report:
 
     report = Report()
     for n, dialogue in enumerate(dialogues):
-        caller = Caller(conversation=f"evaluate-{n}-{id(dialogue)}")
+        caller = Caller(conversation=f"evaluate-{n}-{id(dialogue)}", user=f"evaluate-user-{n}")
         problems, got = [], {}
         for turn in dialogue["turns"]:
             data = to_json(brain.ask(turn["q"], caller=caller))

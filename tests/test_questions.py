@@ -93,6 +93,8 @@ QUESTION_SETS = {
                                 "Kooperation Fachkräftegewinnung Saarland"}, 120),
     # written blind for the second understanding pass (false towns, programme questions, out of scope, …)
     "questions_understanding2.yaml": ({"contact details for the Network for Skilled Labor Harz County"}, 220),
+    # the third blind set, written at the end of the round for an honest figure (first run: 270/281, 96.1 %)
+    "questions_holdout3.yaml": (set(), 280),
     # written blind in English (English speakers)
     "questions_en.yaml": ({"anything around Lake Constance?", "Moin Fachkräfte Kiel - tell me more",
                            "what is the nursing network in Braunschweig (Netzwerk Fachkräftesicherung in der Pflege)?",

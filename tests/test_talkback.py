@@ -541,4 +541,5 @@ def test_the_data_faq_points_to_the_report_dialogue(user, brain):
     answer = user.say("Wer pflegt die Daten?")
     assert answer.intent == "info" and "/melden" in text(answer) and actions_of(answer)[:2] == ["e:", "e:+"]
     assert "Welches Netzwerk" in text(user.press("e:"))
-    assert "/melden" not in text(brain.ask("Wer pflegt die Daten?"))  # without a chat: the plain answer
+    plain = brain.ask("Wer pflegt die Daten?")  # without a chat: the FAQ answer alone, without the report buttons
+    assert "e:" not in actions_of(plain) and text(plain).count("/melden") == 1

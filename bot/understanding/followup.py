@@ -26,7 +26,14 @@ from dataclasses import replace
 from .. import actions
 from ..models import Choice, Query
 from ..textnorm import fold
-from .lexicon import AWARD_WORDS, CONTACT_WORDS, LOCATIVES, STOPWORDS, THANKS_WORDS
+from .lexicon import (
+    AWARD_WORDS,
+    CONTACT_WORDS,
+    LOCATIVES,
+    NETWORK_NOUNS,
+    STOPWORDS,
+    THANKS_WORDS,
+)
 from .signals import Signals
 
 # a message that starts with one of these continues the last one ("und in Thüringen?", "auch 2014?")
@@ -72,6 +79,12 @@ QUESTION_FILLER = frozenset("""when did does do was were has have had get got re
     denn schon bitte konkret genau""".split())
 THANKS_CORE = frozenset("danke dank dankeschoen vielen thanks thank thx merci dankesehr".split())
 _DIGITS = re.compile(r"^\s*(?:nr\.?|nummer|no\.?|#)?\s*(\d{1,2})\s*[.)!?]*\s*$", re.IGNORECASE)
+THERE = frozenset("da dort dorthin there".split())
+WHICH = frozenset("welche welcher welches which".split())
+# "was machen die eigentlich?", "tell me more": the profile of the network shown
+WHAT_DO = ("was machen die", "was macht die", "was macht das", "was tun die", "was tut die", "was machen sie",
+           "mehr dazu", "mehr ueber", "erzaehl mehr", "what do they do", "what does it do", "tell me more",
+           "more about them", "more about it")
 # intents whose last question can take new slots
 SLOT_INTENTS = ("region", "nearby", "topic", "award", "contact")
 
@@ -91,12 +104,14 @@ class FollowUpMixin:
             return False
         if has_choices and len(tokens) <= 6:
             return True
-        if tokens[0] in MARKERS or tokens[0] in LOCATIVES or tokens[0] in NARROWING:
-            return True
         words = set(tokens)
+        if tokens[0] in MARKERS or tokens[0] in LOCATIVES or tokens[0] in NARROWING \
+                or tokens[0] in WHICH and not words & (NETWORK_NOUNS | AWARD_NOUNS):
+            return True
+        padded = f" {' '.join(tokens)} "
         if words & (POINTERS | NARROWING | PAGING_NEXT | PAGING_BACK | YEAR_BEFORE | YEAR_AFTER | NUMBER_WORDS
-                    | ORDINALS.keys()) or _DIGITS.match(text) \
-                or any(f"{p} " in f"{' '.join(tokens)} " for p in WHAT_ABOUT):
+                    | THERE | ORDINALS.keys()) or _DIGITS.match(text) \
+                or any(f" {p} " in padded for p in WHAT_ABOUT + WHAT_DO):
             return True
         # "Kontakt?", "wie erreiche ich die?", "wurde die ausgezeichnet?": an intent word with nothing of its
         # own to ask about ("Kontakt Jenaer Allianz" names its network and may come from the cache)
@@ -108,7 +123,8 @@ class FollowUpMixin:
     def _follow_up(self, text: str, sig: Signals, state) -> Query | None:
         """The message completed from ``state`` (the last turn), or None when it stands on its own."""
         tokens = self._without_thanks(sig.tokens)
-        for rule in (self._paging, self._pick, self._contact_of_shown, self._about_shown, self._new_slots):
+        for rule in (self._paging, self._pick, self._contact_of_shown, self._about_shown, self._profile_of_shown,
+                     self._new_slots):
             query = rule(text, sig, tokens, state)
             if query is not None:
                 query.text = text
@@ -261,6 +277,15 @@ class FollowUpMixin:
                          reused=["network"])
         return None  # a list: "welche davon wurden ausgezeichnet?" narrows it (below)
 
+    def _profile_of_shown(self, text: str, sig: Signals, tokens: list[str], state) -> Query | None:
+        """"was machen die eigentlich?", "tell me more" after a contact card or a one-item list."""
+        folded = f" {' '.join(tokens)} "
+        if state is None or not state.network_id or not any(f" {p} " in folded for p in WHAT_DO):
+            return None
+        if sig.postcode or sig.spans or sig.topic or self.names_a_network(sig):
+            return None
+        return Query(intent="profile", network_id=state.network_id, reused=["network"])
+
     def _new_slots(self, text: str, sig: Signals, tokens: list[str], state) -> Query | None:
         """"und in Thüringen?", "und bei Kassel?", "nur die für Ausbildung", "und 2014?", "und im Jahr
         davor?", "welche davon sind aus Niedersachsen?", "welche davon wurden ausgezeichnet?"."""
@@ -269,8 +294,11 @@ class FollowUpMixin:
         words = set(tokens)
         folded = " ".join(tokens)
         marked = (bool(tokens) and (tokens[0] in MARKERS or tokens[0] in NARROWING)) or bool(words & NARROWING) \
-            or any(folded.startswith(p) or f" {p} " in f" {folded} " for p in WHAT_ABOUT)
-        elliptic = bool(tokens) and tokens[0] in LOCATIVES and not self._asks_itself(sig)
+            or any(folded.startswith(p) or f" {p} " in f" {folded} " for p in WHAT_ABOUT) \
+            or bool(words & THERE) and not (sig.spans or sig.postcode)  # "gibt es da was zu Rückkehr?"
+        # "in Thüringen?", "welche sind aus Bayern?": no question of their own (no network or award noun)
+        elliptic = bool(tokens) and (tokens[0] in LOCATIVES and not self._asks_itself(sig) or tokens[0] in WHICH
+                                     and not words & (NETWORK_NOUNS | AWARD_NOUNS))
         relative = 0
         if words & YEAR_BEFORE and not sig.years:
             relative = -1
@@ -295,6 +323,8 @@ class FollowUpMixin:
             years = sorted(self.store.award_years())
             later = [y for y in years if (y > last.year if relative > 0 else y < last.year)]
             new_years = [min(later) if relative > 0 else max(later)] if later else [last.year + relative]
+        if sig.wants_active and not (new_region or new_topics or new_years) and last.intent in SLOT_INTENTS:
+            return replace(last, page=0, active_only=True, reused=["intent", "region"], notes=[])  # "nur die aktiven"
         if not (new_region or new_topics or new_years or sig.wants_award or sig.wants_contact or sig.wants_nearby):
             return None
         reused = []

@@ -36,7 +36,8 @@ CONTACT_WORDS = {"kontakt", "kontakte", "kontaktdaten", "erreichen", "erreiche",
                  "mailadresse", "emailadresse", "telefonnr", "rufnummer", "durchwahl", "faxnummer", "postanschrift",
                  "mailadressen", "kontaktadresse", "kontaktperson", "url", "link", "internetadresse", "reach", "number", "speak", "talk", "call", "adress", "adresse", "e-mail",
                  "emails", "phonenumber", "telephone"}
-CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is")
+CONTACT_PHRASES = ("e mail", "wo sitzt", "wo sitzen", "wo finde ich die", "wo finde ich das", "where is", "wen spreche",
+                   "spreche ich", "an wen wende", "wende ich mich")
 NEARBY_WORDS = {"naehe", "nahe", "umgebung", "umkreis", "near", "nearby", "naechste", "naechsten", "naechstes",
                 "around", "close", "umland", "bei", "rund", "nah", "naeher", "entfernung", "nearest", "closest",
                 "vicinity", "within", "proximity", "surroundings", "surrounding"}
@@ -60,6 +61,7 @@ STOPWORDS = frozenset("""
     zustaendig zustaendige frage fragen neu sitzt
     i at to on with from by a an can could you we my our get know need want would like some tell touch
     much somebody someone anybody anyone anything something exist exists has have had did does was were been be
+    beim wen kommen kommt komme
 """.split())
 # typo'd intent words are read as these (only words of 7+ letters, one edit away)
 FUZZY_INTENT_WORDS = sorted(w for w in CONTACT_WORDS | AWARD_WORDS | NEARBY_WORDS if len(w) >= 7)
@@ -77,6 +79,9 @@ ACTIVE_PHRASES = ("gibt es noch", "gibts noch", "noch aktiv", "noch aktive", "no
 # "Ausbildungsnetzwerke", "Pflegenetzwerk": a topic word joined to a network word
 NETWORK_SUFFIXES = ("netzwerke", "netzwerken", "netzwerk", "buendnisse", "buendnis", "allianzen", "allianz",
                     "initiativen", "initiative")
+# award words that are nouns: "gewonnen" may be about football, "Preis" is about the award
+AWARD_NOUNS = frozenset("""preis preise preistraeger preistraegerin preistraegerinnen auszeichnung auszeichnungen
+    award awards prize innovatives innovative fachkraeftepreis innovationstag wettbewerb""".split())
 # programme questions (bot/understanding/scope.py)
 NETWORK_NOUNS = frozenset("""netzwerk netzwerke netzwerken netzwerks fachkraeftenetzwerk fachkraeftenetzwerke buendnis
     buendnisse allianz allianzen fachkraefteallianz fachkraefteallianzen fachkraeftebuendnis fachkraeftebuendnisse

@@ -65,7 +65,7 @@ class NetworksMixin:
         top = matches[0]
         rest = self._rest_words(sig, self._fuzzy_place_words(sig))
         if len(sig.spans) == 1 and any(w.endswith(PLURAL_ENDINGS) for w in sig.tokens) \
-                and all(self._generic(w) for w in rest):
+                and all(self._generic(w) or w.endswith(PLURAL_ENDINGS) for w in rest):
             return None  # "Fachkräfteallianzen nahe Leipzig" asks for the list, not for one of them
         if not rest:
             whole_name = top.score >= 0.95 and top.precision >= 0.95

@@ -41,6 +41,8 @@ class RulesMixin:
         sig = sig or self.analyse(text)
         query = self._decide_free(text, sig)
         self._add_parts(query, sig)
+        if query.intent == "award" and sig.wants_count:
+            query.count_only = True  # "Wie viele Netzwerke wurden 2014 ausgezeichnet?"
         if sig.wants_active and query.intent in ("region", "nearby", "topic", "contact"):
             query.active_only = True
         return query

@@ -20,6 +20,7 @@ from .lexicon import (
     ABOUT_THE_LIST,
     APPLICATION_WORDS,
     APPLY_WORDS,
+    AWARD_NOUNS,
     CONTACT_WORDS,
     COUNT_PHRASES,
     COUNT_WORDS,
@@ -35,7 +36,8 @@ from .lexicon import (
 from .signals import Signals, Span
 
 WHAT_IS = ("was ist", "was sind", "was genau ist", "what is", "what are", "what exactly is", "whats", "was bedeutet")
-ADJECTIVE_ENDINGS = ("ische", "ischen", "ischer")  # "Sächsische Schweiz", "Fränkische Schweiz" are German
+# "Sächsische Schweiz", "Fränkische Schweiz" (and "Sächsiche Schweiz" typed in haste) are German
+ADJECTIVE_ENDINGS = ("sche", "schen", "scher", "che")
 
 
 class ScopeMixin:
@@ -163,7 +165,8 @@ class ScopeMixin:
         if best is not None:
             return best
         content = {w for w in words if w not in STOPWORDS}
-        if any(padded.startswith(f" {p} ") for p in WHAT_IS) and content and content <= NETWORK_NOUNS | {"genau", "exactly"}:
+        if any(padded.startswith(f" {p} ") for p in WHAT_IS) and words & NETWORK_NOUNS \
+                and content <= NETWORK_NOUNS | {"genau", "exactly", "eigentlich"}:
             return "was-ist-netzwerk"  # "what exactly is a Fachkräftenetzwerk", "Was ist eine Fachkräfteallianz?"
         if words & APPLY_WORDS and (sig.wants_award or words & {"wettbewerb", "fachkraeftepreis", "frist",
                                                                   "bewerbungsfrist"}):
@@ -182,6 +185,6 @@ class ScopeMixin:
         padded = f" {' '.join(sig.tokens)} "
         if not (words & OFF_TOPIC_WORDS or any(f" {p} " in padded for p in OFF_TOPIC_PHRASES)):
             return False
-        if words & NETWORK_NOUNS or sig.wants_award or words & CONTACT_WORDS:
-            return False  # "Netzwerke für Förderung …", "Kontakt …": about networks after all
+        if words & NETWORK_NOUNS or words & AWARD_NOUNS or words & CONTACT_WORDS:
+            return False  # "Netzwerke für Förderung …", "Kontakt …", "Preis …": about networks after all
         return not isinstance(self._decide_network(self.match_names(sig), sig), str)

@@ -100,27 +100,32 @@ class TopicsMixin:
                     return
 
     def _find_more_topics(self, sig: Signals) -> None:
-        """Further topics joined to the first by "und"/"oder"/a comma ("Pflege und Logistik in Leipzig");
-        a second topic word without a conjunction narrows the first ("Ausbildung in der Pflege") and is
-        left to the first rule, as before."""
+        """Further topics joined to the first by "und"/"oder"/a comma, before or after it ("Pflege und
+        Logistik in Leipzig", "Digitalisierung und Weiterbildung"); the topics then stand in the order typed.
+        A second topic word without a conjunction narrows the first ("Ausbildung in der Pflege") and is left
+        to the first rule, as before."""
         if not sig.topic:
             return
-        taken = sig.used()
-        last = max(sig.topic_tokens)
-        for index in range(last + 1, len(sig.tokens)):
-            if index in taken:
-                break
-            token = sig.tokens[index]
-            if token in CONJUNCTIONS:
-                continue
-            rank = self._topic_rank(token)
-            if rank is None or not all(sig.tokens[k] in CONJUNCTIONS for k in range(last + 1, index)) \
-                    or index == last + 1 and not sig.text.count(","):
-                break
-            code = self.topic_words[rank][1]
-            if code != sig.topic and code not in sig.extra_topics:
-                sig.extra_topics.append(code)
-            last = index
+        tokens, taken = sig.tokens, sig.used() - sig.topic_tokens
+        comma = "," in sig.text
+        found = [(min(sig.topic_tokens), sig.topic)]
+        for step, edge in ((1, max(sig.topic_tokens)), (-1, min(sig.topic_tokens))):
+            index = edge + step
+            while 0 <= index < len(tokens) and index not in taken:
+                token = tokens[index]
+                if token in CONJUNCTIONS:
+                    index += step
+                    continue
+                rank = None if token.isdigit() else self._topic_rank(token)
+                between = range(min(edge, index) + 1, max(edge, index))
+                if rank is None or not all(tokens[k] in CONJUNCTIONS for k in between) \
+                        or abs(index - edge) == 1 and not comma:
+                    break
+                found.append((index, self.topic_words[rank][1]))
+                sig.topic_tokens = sig.topic_tokens | {index}
+                edge, index = index, index + step
+        codes = list(dict.fromkeys(code for _index, code in sorted(found)))
+        sig.topic, sig.extra_topics = codes[0], codes[1:]
 
     def _is_topic_word(self, word: str) -> bool:
         return self._topic_rank(word) is not None
