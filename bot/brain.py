@@ -139,6 +139,16 @@ class Brain:
             return state.lang
         return i18n.from_client(caller.lang if caller else None)
 
+    def language_of_user(self, user: str | None) -> str:
+        """The language to write to ``user`` in when nobody asked (a notice to an admin or a reporter, news for
+        a subscriber): what their private chat chose (/sprache), else the language of its last answer, else
+        German. Telegram's private chat with a user has the user's id as chat id (``handlers.common.caller_of``)."""
+        if not user:
+            return i18n.DEFAULT
+        chat = f"c{user}"
+        state = self.conversations.get(chat)
+        return self.languages.get(chat) or (state.lang if state is not None and state.lang else i18n.DEFAULT)
+
     def _choose_language(self, query: Query, caller: Caller | None) -> str | None:
         """"/language en", the 🇬🇧 button: remember the choice for the chat; the new language, else None."""
         info = query.info or ""
