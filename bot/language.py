@@ -22,7 +22,9 @@ ENGLISH = frozenset("""the which what where who whom whose how why when is are w
     logistics immigration apprenticeship apprenticeships training topics topic sources privacy language
     english anything something nothing state states district county town city region area germany
     saxony bavaria hesse thuringia lower north south east west rhine westphalia palatinate
-    reach call speak get know want need like looking search""".split())
+    reach call speak get know want need like looking search awarded contacts industry culture tourism hospitality
+    energy renewable digitalisation digitization succession upskilling morning evening good whats pls winers
+    forest mountains black cologne nuremberg munich western pomerania abroad family friendly glass ones""".split())
 # words that are German and not English
 GERMAN = frozenset("""der die das den dem des ein eine einen einem einer und oder aber nicht kein keine welche
     welcher welches was wer wo wie warum wann gibt gibts es ist sind war waren wurde wurden hat haben kann
