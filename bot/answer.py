@@ -981,7 +981,8 @@ class Answerer(ProgrammeAnswers):
             answer.add(b(_("Träger/Koordination: ")), t(net.organisation))
         if net.founded:
             doubtful = _caveat(net, _FOUNDING, doubt=True)
-            answer.add(b(_("Gegründet: ")), t(str(net.founded)),
+            founded = str(net.founded)
+            answer.add(b(_("Gegründet: ")), t(founded if founded.isdigit() else _german(founded)),
                        i(_(" (in den Quellen nicht gesichert)") if doubtful else ""))
         if net.topics or net.sectors:
             answer.add(b(_("Themen: ")), t(", ".join(self.catalog.topic_label(x) for x in net.topics + net.sectors)))
