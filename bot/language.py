@@ -16,7 +16,7 @@ MAX_READ = 300
 ENGLISH = frozenset("""the which what where who whom whose how why when is are was were be been do does did have
     has had can could would should will shall may might must there here this that these those any some
     networks network near nearby nearest closest around close award awards awarded winner winners won win
-    prize contact phone email address website show me please tell about give find list of for from with
+    prize contact phone email address show me please tell about give find list of for from with
     and or my our we you your i it its they them their in on at to by all every many much more less
     help hello hi hey thanks thank cheers bye goodbye yes no skilled workers worker labour labor nursing care
     logistics immigration apprenticeship apprenticeships training topics topic sources privacy language

@@ -158,10 +158,12 @@ def ref_of_action(action: str) -> str:
     return kind + rest
 
 
-def _place_label(report: Report) -> str:
+def _place_label(report: Report, state_name: Callable[[str], str] = lambda name: name) -> str:
+    """ "Oldenburg (Niedersachsen)"; ``state_name`` names the state in the answer's language."""
     if not report.place_name:
         return ""
-    state = f" ({report.place_state})" if report.place_state and report.place_state != report.place_name else ""
+    state = f" ({state_name(report.place_state)})" if report.place_state and report.place_state != report.place_name \
+        else ""
     return report.place_name + state
 
 
@@ -635,7 +637,8 @@ class Talkback:
             answer.add(b(tr("report.new_network")), t(data["new_name"]))
             place = data.get("place") or {}
             if place.get("name"):
-                state = f" ({place['state']})" if place.get("state") and place["state"] != place["name"] else ""
+                state = f" ({self.brain.catalog.state_name(place['state'])})" \
+                    if place.get("state") and place["state"] != place["name"] else ""
                 answer.add(b(tr("report.place")), t(place["name"] + state))
         else:
             answer.add(b(tr("report.network")), t(data["network_name"]))
@@ -740,7 +743,7 @@ class Talkback:
         else:
             answer.add(t(tr("admin.new", name=report.network_name)))
             if report.place_name:
-                answer.add(t(tr("admin.place", place=_place_label(report))))
+                answer.add(t(tr("admin.place", place=_place_label(report, self.brain.catalog.state_name))))
         body = report.body if full else user_text(report.body, 300)[0]
         answer.add(t(tr("admin.body", body=body)))
         if report.source_url:
