@@ -27,7 +27,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.brain import Brain
-from bot.conversation import Conversations
+from bot.conversation import Conversations, LanguageChoices
 from bot.feedback.talkback import Talkback
 from bot.i18n import _, day, ngettext, number
 from bot.models import Caller, Query
@@ -509,7 +509,9 @@ def test_sprache_switches_per_chat(en_brain):
 
 
 def test_notices_go_out_in_the_recipients_language(en_brain):
-    """A reporter who chose English is told the outcome in English, even when the admin works in German."""
+    """A reporter who chose English is told the outcome in English, even when the admin works in German; the
+    admin, who has not been answered in English, gets the report in German."""
+    en_brain.user_languages, en_brain.conversations = LanguageChoices(), Conversations()
     en_brain.talkback = Talkback(en_brain, Path(en_brain.talkback.db.path).with_name("users-notices.sqlite"),
                                  admins={int(ADMIN)})
     reporter, admin = Chat(en_brain, user="6161"), Chat(en_brain, user=ADMIN)
@@ -525,3 +527,23 @@ def test_notices_go_out_in_the_recipients_language(en_brain):
     assert decided.lang == "de" and "übernommen" in to_text(decided)
     told = decided.outbox[0].answer
     assert told.lang == "en" and "has been accepted" in to_text(told)
+
+
+def test_a_dialogue_keeps_its_language(en_brain):
+    """What an English user types into a report (a German network name, a German town) does not switch the
+    dialogue to German; a reporter who was only ever answered in English is told the outcome in English."""
+    en_brain.user_languages, en_brain.conversations = LanguageChoices(), Conversations()
+    en_brain.talkback = Talkback(en_brain, Path(en_brain.talkback.db.path).with_name("users-flow.sqlite"),
+                                 admins={int(ADMIN)})
+    reporter, admin = EnglishChat(en_brain, user="7171"), Chat(en_brain, user=ADMIN)
+    reporter.say("/melden")
+    reporter.press("f:new")
+    assert to_text(reporter.say("Fachkräfte Nordwest")).startswith("Where does “Fachkräfte Nordwest” work?")
+    assert to_text(reporter.say("Oldenburg")).startswith("What should we know about")
+    reporter.say("Ein Netzwerk der Kammern und Kommunen im Nordwesten.")
+    sent = reporter.say("no source")
+    assert sent.lang == "en" and "Please check your report" in to_text(sent)
+    done = reporter.say("yes")
+    report_id = int(re.search(r"#(\d+)", to_text(done)).group(1))
+    told = admin.press(f"R:{report_id}:x").outbox[0].answer
+    assert told.lang == "en" and "We have checked your report" in to_text(told)

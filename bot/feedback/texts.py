@@ -182,8 +182,8 @@ TEXTS: dict[str, str] = {
                                "Netzwerk, Listenseite; nach einer Rückfrage wie „Welches Netzwerk meinen Sie?“ auch Ihre "
                                "Frage selbst) – nur im Arbeitsspeicher, nie auf der Festplatte, und höchstens 30 Minuten "
                                "nach Ihrer letzten Nachricht; ein Neustart löscht es ebenfalls."),
-    "privacy.language": N_("Ihre Sprachwahl (/sprache) merkt er sich je Chat, nur im Arbeitsspeicher; ein Neustart "
-                           "löscht sie."),
+    "privacy.language": N_("Ihre Sprachwahl (/sprache) merkt er sich je Chat und die Sprache seiner letzten Antwort je "
+                           "Nutzer – nur im Arbeitsspeicher; ein Neustart löscht beides."),
     "privacy.stored": N_("Gespeichert wird nur, was Sie selbst anlegen – in einer eigenen Datei, getrennt von den "
                          "Netzwerkdaten:"),
     "privacy.home": N_("• Heimatort (/heimat): Ort oder PLZ, bzw. Ihr Standort auf etwa 1 km gerundet, mit Ihrer "
