@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import i18n
+from .i18n import _
 from .records import Vocabulary
 from .textnorm import fold, fold_compact
 
@@ -101,7 +102,7 @@ class Catalog:
             return name
         state = self.state_by_name.get(name)
         if state is None:
-            return "Germany" if name == "Deutschland" and i18n.current() == "en" else name
+            return _("Deutschland") if name == "Deutschland" else name
         return state.name_en or name
 
     def state_names(self, names) -> list[str]:
