@@ -1,6 +1,8 @@
 """Answering: turn a :class:`Query` into an :class:`Answer` from the store.
 
-Everything the user reads is composed here, in German, from stored facts only. Contact details
+Everything the user reads is composed here from stored facts only, in the answer's language: every text
+goes through the message catalogue (``bot.i18n``: ``_``, ``ngettext``, ``N_`` for texts defined at import
+time), the data's German texts (profiles, status notes) are marked as German in English answers. Contact details
 always come with their source and "Stand" date; caveats and a network's latest status are shown
 so nobody calls a network that has ended; award years with unidentified winners say so.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlparse
 
@@ -17,24 +19,69 @@ from . import actions
 from .answer_programme import ProgrammeAnswers
 from .catalog import Catalog
 from .faq import Knowledge
+from . import i18n
 from .feedback.texts import tr
 from .gazetteer import Gazetteer
-from .i18n import _
-from .models import Answer, Button, Query, Region, Venue, b, i, link, t
+from .i18n import N_, _, day, ngettext, number
+from .models import Answer, Button, Query, Region, Span, Venue, b, i, link, t
 from .store import NetworkDetail, NetworkSummary, Store
 from .textnorm import fold
 
 PAGE_SIZE = 6
 NEARBY_KM = 100.0
 NEARBY_MIN = 5
-KIND_DE = {"network": "Netzwerk", "alliance": "Bündnis/Allianz", "initiative": "Initiative", "project": "Projekt",
-           "campaign": "Kampagne"}
-STATUS_DE = {"active": "aktiv", "renamed": "umbenannt / aufgegangen", "dissolved": "aufgelöst", "ended": "beendet"}
+KIND_DE = {"network": N_("Netzwerk"), "alliance": N_("Bündnis/Allianz"), "initiative": N_("Initiative"),
+           "project": N_("Projekt"), "campaign": N_("Kampagne")}
+STATUS_DE = {"active": N_("aktiv"), "renamed": N_("umbenannt / aufgegangen"), "dissolved": N_("aufgelöst"),
+             "ended": N_("beendet")}
 ENDED = ("ended", "dissolved")
 COORDINATOR_AWARD = "Innovative/r Netzwerkkoordinator/in"
 GERMANY = (47.2, 55.1, 5.8, 15.1)  # bounding box: south, north, west, east
-EXAMPLES = [("Netzwerke in Sachsen", "s:SN"), ("Preisträger 2013", "a:2013"), ("Themen", "T"),
-            ("Alle Preisjahre", "a:")]
+EXAMPLES = [(N_("Netzwerke in Sachsen"), "s:SN"), (N_("Preisträger 2013"), "a:2013"), (N_("Themen"), "T"),
+            (N_("Alle Preisjahre"), "a:")]
+HELP_EXAMPLES = (N_("Welche Netzwerke gibt es in Sachsen?"), N_("Gibt es was in der Nähe von 37073?"), "/award 2013",
+                 N_("Kontakt Jenaer Allianz"), N_("Pflege in Niedersachsen"), N_("Wann wurde die Ems-Achse ausgezeichnet?"))
+UNKNOWN_MESSAGES = {
+    "need_name": N_("Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz."),
+    "need_contact": N_("Bitte nennen Sie ein Netzwerk oder einen Ort, z. B. /kontakt Jenaer Allianz oder /kontakt Jena."),
+    "need_region": N_("Bitte nennen Sie ein Bundesland, einen Kreis, einen Ort oder eine PLZ, z. B. /region Sachsen."),
+    "no_region": N_("Diesen Ort kenne ich leider nicht. Versuchen Sie eine Postleitzahl oder den Namen der Stadt."),
+    "no_network": N_("Ein Netzwerk dieses Namens kenne ich leider nicht. Versuchen Sie einen Teil des Namens oder den "
+                     "Ort."),
+    "bad_postcode": N_("Diese Postleitzahl kenne ich nicht. Bitte prüfen Sie die fünf Ziffern."),
+    "unknown_command": N_("Diesen Befehl kenne ich nicht."),
+    "need_list": N_("Wovon soll ich mehr zeigen? Stellen Sie zuerst eine Frage, z. B. „Netzwerke in Sachsen“ – dann "
+                    "blättern Sie mit „weiter“ und „zurück“."),
+    "need_choice": N_("Worauf beziehen Sie sich? Gerade habe ich Ihnen keine Auswahl gezeigt. Nennen Sie einen Ort, "
+                      "ein Thema oder den Namen eines Netzwerks."),
+    "need_network_award": N_("Welches Netzwerk meinen Sie? Nennen Sie den Namen, z. B. „Wann wurde die Ems-Achse "
+                             "ausgezeichnet?“ – oder fragen Sie nach einem Jahr: „Preisträger 2013“."),
+}
+# Under a German "not understood": how to get English answers (in English on purpose; English answers leave it out)
+ENGLISH_HINT = "In English? Just ask in English – or choose the language with /language."
+# Texts about one topic, for a field of action ("Zum Thema …") and for a sector ("Zur Branche …")
+TOPIC_TEXTS = {
+    "label": (N_("Thema"), N_("Branche")),
+    "none_in": (N_("Zum Thema „{topic}“ kennen wir {where} kein Netzwerk."),
+                N_("Zur Branche „{topic}“ kennen wir {where} kein Netzwerk.")),
+    "none_yet": (N_("Zum Thema „{topic}“ kennen wir noch kein Netzwerk."),
+                 N_("Zur Branche „{topic}“ kennen wir noch kein Netzwerk.")),
+    "covering": (N_("Zum Thema „{topic}“, mit diesem Gebiet"), N_("Zur Branche „{topic}“, mit diesem Gebiet")),
+    "n_covering": (N_("{n} zum Thema mit diesem Gebiet"), N_("{n} zur Branche mit diesem Gebiet")),
+    "n_around": (N_("{n} zum Thema im Umkreis von {km} km"), N_("{n} zur Branche im Umkreis von {km} km")),
+    "nearest": (N_("Zum Thema „{topic}“ am nächsten"), N_("Zur Branche „{topic}“ am nächsten")),
+    "none_around": (N_("Zum Thema „{topic}“ gibt es im Umkreis von {km} km um {place} kein Netzwerk."),
+                    N_("Zur Branche „{topic}“ gibt es im Umkreis von {km} km um {place} kein Netzwerk.")),
+}
+# the award names of the data, alone and with a year; an English answer keeps the German name and adds a gloss
+AWARD_NAMES = {"Innovatives Netzwerk": N_("Innovatives Netzwerk"),
+               "Innovative/r Netzwerkkoordinator/in": N_("Innovative/r Netzwerkkoordinator/in"),
+               "Deutscher Fachkräftepreis – Kategorie Innovatives Netzwerk":
+                   N_("Deutscher Fachkräftepreis – Kategorie Innovatives Netzwerk")}
+AWARD_YEARS = {"Innovatives Netzwerk": N_("Innovatives Netzwerk {year}"),
+               "Innovative/r Netzwerkkoordinator/in": N_("Innovative/r Netzwerkkoordinator/in {year}"),
+               "Deutscher Fachkräftepreis – Kategorie Innovatives Netzwerk":
+                   N_("Deutscher Fachkräftepreis – Kategorie Innovatives Netzwerk {year}")}
 
 
 def _host(url: str) -> str:
@@ -49,20 +96,73 @@ def _host(url: str) -> str:
 
 
 def _km(value: float | None) -> str:
+    """12 -> "12 km", 1.5 -> "1,5 km" / "1.5 km", below 1 km "im Ort" / "in town"."""
     if value is None:
         return ""
     if value < 1:
-        return "im Ort"
-    return f"{value:.0f} km" if value >= 10 else f"{value:.1f} km".replace(".", ",")
+        return _("im Ort")
+    return _("{km} km").format(km=number(value, 0 if value >= 10 else 1))
 
 
-def _count(n: int, one: str = "Netzwerk", many: str = "Netzwerke") -> str:
-    return f"{n} {one if n == 1 else many}"
+def _count(n: int) -> str:
+    """ "1 Netzwerk", "2 Netzwerke" / "1 network", "2 networks" """
+    return ngettext("{n} Netzwerk", "{n} Netzwerke", n).format(n=number(n))
 
 
-def _in_state(state: str) -> str:
-    """ "in Sachsen", but "im Saarland" """
-    return f"im {state}" if state == "Saarland" else f"in {state}"
+def _nearby_km() -> str:
+    return number(NEARBY_KM)
+
+
+def _in_state(state: str, shown: str | None = None) -> str:
+    """ "in Sachsen", but "im Saarland" / "in Saxony", "in Saarland" (``shown``: the name in the answer's
+    language)."""
+    shown = shown or state
+    return _("im {state}").format(state=shown) if state == "Saarland" else _("in {state}").format(state=shown)
+
+
+def _topic_text(key: str, topic) -> str:
+    """The text ``key`` of TOPIC_TEXTS for ``topic`` (a field of action or a sector), translated."""
+    return _(TOPIC_TEXTS[key][topic.kind == "sector"])
+
+
+def _quoted(name: str) -> str:
+    """ „Pflege“ / “Care” """
+    return _("„{name}“").format(name=name)
+
+
+def award_label(name: str, year: int | None = None) -> str:
+    """An award of the data as the answer names it ("Innovatives Netzwerk 2013"): German as it is; English
+    keeps the German name and adds a gloss."""
+    if year is None:
+        return _(AWARD_NAMES[name]) if name in AWARD_NAMES else name
+    return _(AWARD_YEARS[name]).format(year=year) if name in AWARD_YEARS else f"{name} {year}"
+
+
+def _german(text: str) -> str:
+    """A German text of the data, marked as German in an answer in another language."""
+    return text if i18n.current() == i18n.DEFAULT else _("{text} (auf Deutsch)").format(text=text)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _styled(template: str, **values: Span | str) -> list[Span]:
+    """A translated ``template`` as spans, each ``{name}`` filled with ``values[name]``: a styled span (a
+    bold count in a sentence) keeps its style, a string is plain text. The translation may move the fields."""
+    spans: list[Span] = []
+    for k, piece in enumerate(_FIELD.split(template)):
+        if k % 2 == 0:
+            if piece:
+                spans.append(t(piece))
+            continue
+        value = values[piece]
+        spans.append(value if isinstance(value, Span) else t(str(value)))
+    return spans
+
+
+def _capital(text: str) -> str:
+    """ "in Sachsen" -> "In Sachsen" (the start of a sentence)."""
+    return text[:1].upper() + text[1:]
 
 
 def _grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
@@ -80,7 +180,8 @@ STATUS_NOTE_WORDS = {"active": "aktiv", "unclear": "unklar", "ended": "beendet",
 
 
 def _status_note_de(note: str) -> str:
-    """Status notes start with an English keyword in the research ("active (…)"); show it in German."""
+    """Status notes start with an English keyword in the research ("active (…)"); show it in German (the
+    notes are German texts of the data)."""
     head, sep, rest = note.partition(" ")
     word = STATUS_NOTE_WORDS.get(head.lower().rstrip(":;,"))
     return f"{word}{sep}{rest}" if word else note
@@ -103,12 +204,6 @@ _DOUBT = re.compile(r"nicht verifiziert|not verified|unverified|outdated|veralte
 def _caveat(net: NetworkDetail, pattern: re.Pattern, doubt: bool = False) -> bool:
     """Does one of the record's open caveats concern this kind of fact (and, with ``doubt``, doubt it)?"""
     return any(pattern.search(item) and (not doubt or _DOUBT.search(item)) for item in net.unconfirmed)
-
-
-def _de_date(iso: str | None) -> str | None:
-    if not iso or len(iso) < 10:
-        return iso
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
 
 
 Places = dict[str, tuple[float, str | None]]  # network id -> (km, the town measured to or None)
@@ -145,20 +240,22 @@ class Answerer(ProgrammeAnswers):
         handler = getattr(self, f"_{query.intent}", None) or self._unknown
         answer = handler(query)
         if query.notes:
-            answer.paragraphs[:0] = [[i(note)] for note in query.notes]
+            answer.paragraphs[:0] = [[i(note)] for note in query.notes]  # in the answer's language already
         answer.reused = list(query.reused)
         answer.active_only = query.active_only
         answer.region_group = query.region_group or answer.region_group
         group = next((g for g in self.knowledge.groups if g.id == query.region_group), None)
         if group is not None and answer.intent != "unknown":
-            answer.paragraphs.insert(1, [i(f"„{group.label}“ – dazu zählen wir: {', '.join(group.states)}.")])
+            label = group.label if i18n.current() == i18n.DEFAULT else group.label_en or group.label
+            answer.paragraphs.insert(1, [i(_("„{group}“ – dazu zählen wir: {states}.").format(
+                group=label, states=", ".join(self.catalog.state_names(group.states))))])
         if query.active_only and answer.intent in ("region", "nearby", "topic", "contact") and answer.network_id is None:
-            answer.paragraphs.insert(1, [i("Nur aktive Netzwerke: beendete und aufgelöste sind ausgeblendet.")])
+            answer.paragraphs.insert(1, [i(_("Nur aktive Netzwerke: beendete und aufgelöste sind ausgeblendet."))])
         if query.other_parts:
             # a part of the question this answer does not cover: say so, and offer it as a button
-            answer.add(i("Ihre Frage nannte auch: " + ", ".join(c.label for c in query.other_parts)
-                         + " – dazu eine eigene Antwort:"))
-            answer.buttons.append([Button(_label(c.label, 40), c.action) for c in query.other_parts[:3]])
+            labels = [self.catalog.place_label(c.label) for c in query.other_parts]
+            answer.add(i(_("Ihre Frage nannte auch: {parts} – dazu eine eigene Antwort:").format(parts=", ".join(labels))))
+            answer.buttons.append([Button(_label(label, 40), c.action) for label, c in zip(labels, query.other_parts[:3])])
         return answer
 
     # -- lists ---------------------------------------------------------------------------------------
@@ -190,42 +287,43 @@ class Answerer(ProgrammeAnswers):
         shown = answer.load(answer.head(first + PAGE_SIZE)[first:])
         for n, net in enumerate(shown, start=first + 1):
             if near_from is not None and n - 1 == near_from and near_from < total:
-                answer.add(b(f"In der Nähe (bis {NEARBY_KM:.0f} km):"))
+                answer.add(b(_("In der Nähe (bis {km} km):").format(km=_nearby_km())))
             if headers:
                 if n - 1 in headers:
                     answer.add(b(headers[n - 1] + ":"))
                 elif n == first + 1:
                     started = max((k for k in headers if k < n - 1), default=None)
                     if started is not None:
-                        answer.add(b(f"{headers[started]} (Fortsetzung):"))
+                        answer.add(b(_("{heading} (Fortsetzung):").format(heading=headers[started])))
             spans = [t(f"{n}. "), b(net.name)]
             town = places.get(net.id, (None, None))[1]
             towns = [town] + [x for x in net.towns if x != town] if town else net.towns
-            where = ", ".join(towns[:2]) or ", ".join(net.states)
+            where = ", ".join(towns[:2]) or ", ".join(self.catalog.state_names(net.states))
             details = [where] if where else []
             inside = near_from is not None and n - 1 < near_from
             if inside and (net.distance_km is None or net.distance_km >= 1):
-                details.append("im Gebiet")  # it covers the place (a district or region), whatever its seat
+                details.append(_("im Gebiet"))  # it covers the place (a district or region), whatever its seat
             elif show_distance and net.placed_by == "capital":
-                details.append("Sitz unbekannt")  # placed at the state capital as a stand-in: no real distance
+                details.append(_("Sitz unbekannt"))  # placed at the state capital as a stand-in: no real distance
             elif show_distance and net.distance_km is not None:
                 details.append(_km(net.distance_km))
             if net.award_years:
                 details.append("🏆 " + ", ".join(str(y) for y in net.award_years))
             if net.status in ENDED:
-                details.append(STATUS_DE[net.status])
+                details.append(_(STATUS_DE[net.status]))
             if details:
                 spans.append(t(" – " + " · ".join(details)))
             answer.add(*spans)
         if pages > 1:
-            answer.add(i(f"Seite {page + 1} von {pages} · {_count(total)} insgesamt"))
+            answer.add(i(_("Seite {page} von {pages} · {networks} insgesamt").format(
+                page=number(page + 1), pages=number(pages), networks=_count(total))))
         for n, net in enumerate(shown, start=first + 1):
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), open_action(net.id))])
         nav = []
         if page > 0 and (prev := actions.for_query(query, page - 1)):
-            nav.append(Button("◀ Zurück", prev))
+            nav.append(Button(_("◀ Zurück"), prev))
         if page < pages - 1 and (nxt := actions.for_query(query, page + 1)):
-            nav.append(Button("Weiter ▶", nxt))
+            nav.append(Button(_("Weiter ▶"), nxt))
         if nav:
             answer.buttons.append(nav)
         return answer
@@ -361,23 +459,25 @@ class Answerer(ProgrammeAnswers):
         open_action = actions.contact if query.intent == "contact" else actions.profile
         if region.kind == "country":
             ids = self._by_activity(self.store.all_ids(), query)
-            title = [b(f"Alle Netzwerke in unserer Datenbank: {len(ids)}")]
+            title = [b(_("Alle Netzwerke in unserer Datenbank: {n}").format(n=number(len(ids))))]
             if query.count_only:
-                title = [t("Unsere Datenbank kennt "), b(str(len(ids))), t(" Netzwerke zur Fachkräftesicherung "
-                         "in allen 16 Bundesländern (bundesweit gibt es mehrere hundert).")]
-            answer = self._list(answer, query, ids, title, "Die Datenbank ist leer.", False, open_action=open_action)
-            answer.add(i("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl."))
+                title = _styled(ngettext(
+                    "Unsere Datenbank kennt {n} Netzwerk zur Fachkräftesicherung in allen 16 Bundesländern "
+                    "(bundesweit gibt es mehrere hundert).",
+                    "Unsere Datenbank kennt {n} Netzwerke zur Fachkräftesicherung in allen 16 Bundesländern "
+                    "(bundesweit gibt es mehrere hundert).", len(ids)), n=b(number(len(ids))))
+            answer = self._list(answer, query, ids, title, _("Die Datenbank ist leer."), False, open_action=open_action)
+            answer.add(i(_("Tipp: Fragen Sie nach Ihrem Bundesland, Ort oder Ihrer Postleitzahl.")))
             return answer
         if region.kind == "state":
             ids = self._by_activity(self.store.ids_in_state(region.name), query)
-            where = _in_state(region.name)
-            title = [b(f"Netzwerke {where}: {len(ids)}")]
+            shown = self.catalog.state_name(region.name)
+            where = _in_state(region.name, shown)
+            title = [b(_("Netzwerke {where}: {n}").format(where=where, n=number(len(ids))))]
             if query.count_only:
-                verb = "ist" if len(ids) == 1 else "sind"
-                title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(ids))),
-                         t(" zur Fachkräftesicherung in unserer Datenbank.")]
-            return self._list(answer, query, ids, title, f"Für {region.name} kennen wir noch kein Netzwerk.", False,
-                              open_action=open_action)
+                title = self._count_sentence(where, len(ids))
+            return self._list(answer, query, ids, title, _("Für {name} kennen wir noch kein Netzwerk.").format(
+                name=shown), False, open_action=open_action)
         inside, places = self._by_distance(self._inside(region), region)
         listing, around = self._around(region, query.page, inside, places, active_only=query.active_only)
         if query.active_only:
@@ -386,23 +486,31 @@ class Answerer(ProgrammeAnswers):
         label = self._region_label(region)
         title = [b(label)]
         if inside:
-            title.append(t(f": {_count(len(inside))} mit diesem Gebiet"))
+            title.append(t(_(": {networks} mit diesem Gebiet").format(networks=_count(len(inside)))))
             if around:
-                title.append(t(f", {around} weitere in der Nähe (bis {NEARBY_KM:.0f} km)"))
+                title.append(t(_(", {n} weitere in der Nähe (bis {km} km)").format(n=number(around), km=_nearby_km())))
         elif around:
-            title.append(t(f": kein Netzwerk mit diesem Gebiet; {_count(around)} in der Nähe "
-                           f"(bis {NEARBY_KM:.0f} km)"))
+            title.append(t(_(": kein Netzwerk mit diesem Gebiet; {networks} in der Nähe (bis {km} km)").format(
+                networks=_count(around), km=_nearby_km())))
         else:
             listing = self._nearest(region, limit=NEARBY_MIN)
-            title.append(t(f": im Umkreis von {NEARBY_KM:.0f} km kennen wir kein Netzwerk; "
-                           f"die {listing.total} nächsten:"))
+            title.append(t(_(": im Umkreis von {km} km kennen wir kein Netzwerk; die {n} nächsten:").format(
+                km=_nearby_km(), n=number(listing.total))))
         if query.count_only:
-            title = [t(f"Für {label} kennen wir "), b(_count(len(inside))),
-                     t(" mit diesem Gebiet und "), b(str(around)),
-                     t(f" weitere im Umkreis von {NEARBY_KM:.0f} km.")]
+            title = _styled(_("Für {place} kennen wir {networks} mit diesem Gebiet und {more} weitere im Umkreis von "
+                              "{km} km."), place=label, networks=b(_count(len(inside))), more=b(number(around)),
+                            km=_nearby_km())
         return self._list(answer, query, listing, title,
-                          f"Im Umkreis von {NEARBY_KM:.0f} km um {label} kennen wir kein Netzwerk.", True,
+                          _("Im Umkreis von {km} km um {place} kennen wir kein Netzwerk.").format(
+                              km=_nearby_km(), place=label), True,
                           near_from=listing.near_from or None, open_action=open_action)
+
+    @staticmethod
+    def _count_sentence(where: str, n: int) -> list[Span]:
+        """ "In Sachsen sind **17 Netzwerke** zur Fachkräftesicherung in unserer Datenbank." """
+        return _styled(ngettext("{Where} ist {networks} zur Fachkräftesicherung in unserer Datenbank.",
+                                "{Where} sind {networks} zur Fachkräftesicherung in unserer Datenbank.", n),
+                       Where=_capital(where), where=where, networks=b(_count(n)))
 
     # -- questions about two or more regions -------------------------------------------------------
     def _resolve_all(self, query: Query) -> list[Region] | None:
@@ -416,13 +524,14 @@ class Answerer(ProgrammeAnswers):
     @staticmethod
     def _names(labels: list[str]) -> str:
         """ "Sachsen und Thüringen", "Bayern, Hessen und Saarland" """
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " und " + labels[-1]
+        if len(labels) == 1:
+            return labels[0]
+        return _("{first} und {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
 
     def _where_all(self, regions: list[Region]) -> str:
         if all(r.kind == "state" for r in regions):
-            names = self._names([r.name for r in regions])
-            return f"im {names}" if regions[0].name == "Saarland" else f"in {names}"
-        return "in " + self._names([self._region_label(r) for r in regions])
+            return _in_state(regions[0].name, self._names(self.catalog.state_names(r.name for r in regions)))
+        return _("in {place}").format(place=self._names([self._region_label(r) for r in regions]))
 
     def _place_groups(self, regions: list[Region], among: set[str] | None = None
                       ) -> tuple[list[str], Places, dict[int, str]]:
@@ -446,7 +555,8 @@ class Answerer(ProgrammeAnswers):
                 found.update({nid: (km, town) for nid, km, town in near})
             group = [nid for nid in group if nid not in places and nid not in ids]
             if group:
-                headers[len(ids)] = self._region_label(region) if region.kind != "state" else region.name
+                headers[len(ids)] = self._region_label(region) if region.kind != "state" else \
+                    self.catalog.state_name(region.name)
             ids += group
             places.update({nid: found[nid] for nid in group if nid in found})
         return ids, places, headers
@@ -462,33 +572,34 @@ class Answerer(ProgrammeAnswers):
         ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
         where = self._where_all(regions)
-        title = [b(f"Netzwerke {where}: {len(ids)}")]
+        title = [b(_("Netzwerke {where}: {n}").format(where=where, n=number(len(ids))))]
         if not states:
-            title.append(t(f" (je Ort die mit diesem Gebiet und die nächsten bis {NEARBY_KM:.0f} km)"))
+            title.append(t(_(" (je Ort die mit diesem Gebiet und die nächsten bis {km} km)").format(km=_nearby_km())))
         if query.count_only:
-            verb = "ist" if len(ids) == 1 else "sind"
-            title = [t(f"{where[0].upper()}{where[1:]} {verb} "), b(_count(len(ids))),
-                     t(" zur Fachkräftesicherung in unserer Datenbank.")]
-        answer = self._list(answer, query, ids, title, "Dort kennen wir noch kein Netzwerk.", not states,
+            title = self._count_sentence(where, len(ids))
+        answer = self._list(answer, query, ids, title, _("Dort kennen wir noch kein Netzwerk."), not states,
                             open_action=actions.contact if contact else actions.profile, places=places,
                             headers=headers)
         if contact:
-            answer.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
+            answer.paragraphs.append([i(_("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen."))])
         return answer
 
     def _region_label(self, region: Region) -> str:
+        """How an answer names a place: "Region Sauerland", "Jena (Thüringen)" / "Jena (Thuringia)"."""
         if region.kind == "area":
-            return f"Region {region.name}"
+            return _("Region {name}").format(name=region.name)
         if region.kind in ("district", "town", "postcode"):
-            return f"{region.name} ({region.state})" if region.state else region.name
-        return region.name or "Ihr Standort"
+            return f"{region.name} ({self.catalog.state_name(region.state)})" if region.state else region.name
+        if region.kind == "point":
+            return region.name if region.name and i18n.current() == i18n.DEFAULT else _("Ihr Standort")
+        return self.catalog.state_name(region.name) if region.name else _("Ihr Standort")
 
     def _nearby(self, query: Query) -> Answer:
         if query.info == "ask_location" or query.region is None:
             answer = Answer("nearby", request_location=True)
-            answer.add(b("Wo suchen Sie?"))
-            answer.add("Teilen Sie Ihren Standort (Büroklammer → Standort) oder schreiben Sie eine Postleitzahl "
-                       "oder einen Ort, z. B. „Nähe 37073“ oder „Netzwerke bei Jena“.")
+            answer.add(b(_("Wo suchen Sie?")))
+            answer.add(_("Teilen Sie Ihren Standort (Büroklammer → Standort) oder schreiben Sie eine Postleitzahl "
+                         "oder einen Ort, z. B. „Nähe 37073“ oder „Netzwerke bei Jena“."))
             return answer
         region = self._resolve_region(query.region)
         if region is None or region.lat is None:
@@ -496,9 +607,10 @@ class Answerer(ProgrammeAnswers):
         query.region = region
         if region.kind == "point" and not (GERMANY[0] <= region.lat <= GERMANY[1] and GERMANY[2] <= region.lon <= GERMANY[3]):
             answer = Answer("nearby", region=region)
-            answer.add(b("Dieser Standort liegt außerhalb Deutschlands."))
-            answer.add("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine Postleitzahl.")
-            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            answer.add(b(_("Dieser Standort liegt außerhalb Deutschlands.")))
+            answer.add(_("Ich kenne nur Netzwerke in Deutschland. Schreiben Sie einen deutschen Ort oder eine "
+                         "Postleitzahl."))
+            answer.buttons = [[Button(_(label), action) for label, action in EXAMPLES[:2]]]
             return answer
         listing, around = self._around(region, query.page, active_only=query.active_only)
         few = around < NEARBY_MIN
@@ -506,10 +618,12 @@ class Answerer(ProgrammeAnswers):
             listing = self._nearest(region, limit=NEARBY_MIN)
         label = self._region_label(region)
         answer = Answer("nearby", region=region)
-        title = [b("Netzwerke in Ihrer Nähe" if region.kind == "point" else f"Netzwerke in der Nähe von {label}")]
+        title = [b(_("Netzwerke in Ihrer Nähe") if region.kind == "point" else
+                   _("Netzwerke in der Nähe von {place}").format(place=label))]
         if few:
-            title.append(t(f" – im Umkreis von {NEARBY_KM:.0f} km kennen wir wenige, hier die {listing.total} nächsten"))
-        return self._list(answer, query, listing, title, "Kein Netzwerk mit Ortsangabe gefunden.", True)
+            title.append(t(_(" – im Umkreis von {km} km kennen wir wenige, hier die {n} nächsten").format(
+                km=_nearby_km(), n=number(listing.total))))
+        return self._list(answer, query, listing, title, _("Kein Netzwerk mit Ortsangabe gefunden."), True)
 
     def _topic_ids(self, topic, state: str | None) -> list[str]:
         """Networks of a field of action or sector, by name; a sector also brings the field it belongs to."""
@@ -538,18 +652,21 @@ class Answerer(ProgrammeAnswers):
                         extra_regions=regions[1:], extra_topics=[x.code for x in topics[1:]])
         among = self._by_activity(list(dict.fromkeys(nid for topic in topics for nid in self._topic_ids(topic, None))),
                                   query)
-        names = self._names([f"„{topic.name}“" for topic in topics])
-        label = "Themen" if len(topics) > 1 else ("Branche" if topics[0].kind == "sector" else "Thema")
+        names = self._names([_quoted(self.catalog.topic_name(topic)) for topic in topics])
+        label = _("Themen") if len(topics) > 1 else _topic_text("label", topics[0])
         if not regions:
-            title = [b(f"{label} {names}: {_count(len(among))}")]
-            return self._list(answer, query, among, title, "Dazu kennen wir noch kein Netzwerk.", False)
+            title = [b(_("{label} {topics}: {networks}").format(label=label, topics=names,
+                                                                networks=_count(len(among))))]
+            return self._list(answer, query, among, title, _("Dazu kennen wir noch kein Netzwerk."), False)
         ids, places, headers = self._place_groups(regions, among=set(among))
         ids = self._by_activity(ids, query, headers)
         states = all(r.kind == "state" for r in regions)
-        title = [b(f"{label} {names} {self._where_all(regions)}: {_count(len(ids))}")]
+        title = [b(_("{label} {topics} {where}: {networks}").format(label=label, topics=names,
+                                                                    where=self._where_all(regions),
+                                                                    networks=_count(len(ids))))]
         if not states:
-            title.append(t(f" (je Ort die mit diesem Gebiet und die nächsten bis {NEARBY_KM:.0f} km)"))
-        return self._list(answer, query, ids, title, "Dazu kennen wir dort kein Netzwerk.", not states,
+            title.append(t(_(" (je Ort die mit diesem Gebiet und die nächsten bis {km} km)").format(km=_nearby_km())))
+        return self._list(answer, query, ids, title, _("Dazu kennen wir dort kein Netzwerk."), not states,
                           places=places, headers=headers if len(regions) > 1 else None)
 
     def _topic(self, query: Query) -> Answer:
@@ -560,31 +677,37 @@ class Answerer(ProgrammeAnswers):
         if topic is None or (query.region is not None and region is None):
             return self._stale(query)
         query.region = region
-        label = "Branche" if topic.kind == "sector" else "Thema"
-        article = "Zur" if topic.kind == "sector" else "Zum"
+        label = _topic_text("label", topic)
+        name = self.catalog.topic_name(topic)
         answer = Answer("topic", region=region, topic=topic.code)
         if region is not None and region.kind in ("state", "country"):
             state = region.name if region.kind == "state" else None
             ids = self._by_activity(self._topic_ids(topic, state), query)
-            where = f" {_in_state(region.name)}" if state else ""
+            where = _in_state(region.name, self.catalog.state_name(region.name)) if state else ""
             if not ids and state:
                 # no dead end: say so, then show the state's networks (the topic's elsewhere are a tap away)
                 listing = self._region(Query(intent="region", region=region, page=query.page))
                 listing.intent, listing.topic = "topic", topic.code
-                listing.paragraphs.insert(0, [b(f"{article} {label} „{topic.name}“ kennen wir {_in_state(region.name)} "
-                                                "kein Netzwerk."), t(" Hier alle Netzwerke dort:")])
-                listing.buttons.append([Button(_label(f"„{topic.name}“ bundesweit"), f"t:{topic.code}:-")])
+                listing.paragraphs.insert(0, [b(_topic_text("none_in", topic).format(topic=name, where=where)),
+                                              t(_(" Hier alle Netzwerke dort:"))])
+                listing.buttons.append([Button(_label(_("„{topic}“ bundesweit").format(topic=name)),
+                                               f"t:{topic.code}:-")])
                 return listing
-            title = [b(f"{label} „{topic.name}“{where}: {_count(len(ids))}")]
+            if where:
+                title = [b(_("{label} {topics} {where}: {networks}").format(label=label, topics=_quoted(name),
+                                                                            where=where, networks=_count(len(ids))))]
+            else:
+                title = [b(_("{label} {topics}: {networks}").format(label=label, topics=_quoted(name),
+                                                                    networks=_count(len(ids))))]
             return self._list(answer, query, ids, title, "", False)
         ids = self._topic_ids(topic, None)
         if region is None:
             ids = self._by_activity(ids, query)
-            title = [b(f"{label} „{topic.name}“: {_count(len(ids))}")]
-            answer = self._list(answer, query, ids, title,
-                                f"{article} {label} „{topic.name}“ kennen wir noch kein Netzwerk.", False)
+            title = [b(_("{label} {topics}: {networks}").format(label=label, topics=_quoted(name),
+                                                                networks=_count(len(ids))))]
+            answer = self._list(answer, query, ids, title, _topic_text("none_yet", topic).format(topic=name), False)
             if not ids:
-                answer.buttons.append([Button("Alle Themen", "T")])
+                answer.buttons.append([Button(_("Alle Themen"), "T")])
             return answer
         # a town, district, area or postcode: the topic's networks covering it, then the place's general
         # networks (an alliance of the town or district takes up every field), then the topic's networks
@@ -604,17 +727,19 @@ class Answerer(ProgrammeAnswers):
             ended = self.store.ended_ids()
             inside, general = [n for n in inside if n not in ended], [n for n in general if n not in ended]
         headers = {}
-        to_topic = f"{article.lower()} {label}"  # "zum Thema", "zur Branche"
         if general:
             if inside:
-                headers[0] = f"{article} {label} „{topic.name}“, mit diesem Gebiet"
-            headers[len(inside)] = f"Allgemeine Netzwerke vor Ort (ohne eigenen Schwerpunkt „{topic.name}“)"
+                headers[0] = _topic_text("covering", topic).format(topic=name)
+            headers[len(inside)] = _("Allgemeine Netzwerke vor Ort (ohne eigenen Schwerpunkt „{topic}“)").format(
+                topic=name)
         if inside or around:
             nearby = listing.total - len(inside) - len(general)
-            parts = [f"{len(inside)} {to_topic} mit diesem Gebiet"] if inside else []
-            parts += [f"{len(general)} allgemeine vor Ort"] if general else []
-            parts += [f"{nearby} {to_topic} im Umkreis von {NEARBY_KM:.0f} km"] if nearby else []
-            title = [b(f"{label} „{topic.name}“ nahe {place}: {_count(listing.total)}"), t(" – " + ", ".join(parts))]
+            parts = [_topic_text("n_covering", topic).format(n=number(len(inside)))] if inside else []
+            parts += [_("{n} allgemeine vor Ort").format(n=number(len(general)))] if general else []
+            parts += [_topic_text("n_around", topic).format(n=number(nearby), km=_nearby_km())] if nearby else []
+            title = [b(_("{label} {topics} nahe {place}: {networks}").format(
+                label=label, topics=_quoted(name), place=place, networks=_count(listing.total))),
+                t(" – " + ", ".join(parts))]
             return self._list(answer, query, listing, title, "", True, near_from=listing.near_from or None,
                               headers=headers or None)
         nearest = self._nearest(region, limit=NEARBY_MIN, among=among)
@@ -622,15 +747,15 @@ class Answerer(ProgrammeAnswers):
             # none of the topic within reach: the place's own networks, then the topic's nearest
             listing = Ranked(general + nearest.head, {**general_places, **nearest.places},
                              len(general) + nearest.total)
-            headers[len(general)] = f"{article} {label} „{topic.name}“ am nächsten"
+            headers[len(general)] = _topic_text("nearest", topic).format(topic=name)
         else:
             listing = nearest
-        more = "" if not nearest.total else " Das nächste:" if nearest.total == 1 else f" Die {nearest.total} nächsten:"
-        title = [b(f"{article} {label} „{topic.name}“ gibt es im Umkreis von {NEARBY_KM:.0f} km um {place} "
-                   f"kein Netzwerk."), t(more)]
+        more = "" if not nearest.total else _(" Das nächste:") if nearest.total == 1 else \
+            _(" Die {n} nächsten:").format(n=number(nearest.total))
+        title = [b(_topic_text("none_around", topic).format(topic=name, km=_nearby_km(), place=place)), t(more)]
         answer = self._list(answer, query, listing, title, "", True, headers=headers or None)
-        answer.buttons.append([Button(_label(f"Alle Netzwerke nahe {region.name}"), actions.for_query(
-            Query(intent="region", region=region), 0) or "h")])
+        answer.buttons.append([Button(_label(_("Alle Netzwerke nahe {place}").format(place=region.name)),
+                                      actions.for_query(Query(intent="region", region=region), 0) or "h")])
         return answer
 
     # -- awards --------------------------------------------------------------------------------------
@@ -641,23 +766,28 @@ class Answerer(ProgrammeAnswers):
         answer = Answer("award", year=query.year)
         years = self.store.award_years()
         if query.year is None:
-            answer.add(b("„Innovatives Netzwerk“ – die Auszeichnungen des Bundesarbeitsministeriums"))
-            answer.add("Seit 2012 zeichnet das BMAS regionale Fachkräftenetzwerke aus; seit 2024 gibt es dafür die "
-                       "Kategorie „Innovatives Netzwerk“ beim Deutschen Fachkräftepreis.")
+            answer.add(b(_("„Innovatives Netzwerk“ – die Auszeichnungen des Bundesarbeitsministeriums")))
+            answer.add(_("Seit 2012 zeichnet das BMAS regionale Fachkräftenetzwerke aus; seit 2024 gibt es dafür die "
+                         "Kategorie „Innovatives Netzwerk“ beim Deutschen Fachkräftepreis."))
             for event in self.store.award_events():
                 total, unknown = event["winners_total"], event.get("unidentified")
                 if total and unknown == total:
-                    count = f"{total} Preisträger, Namen nicht bekannt"
+                    count = ngettext("{n} Preisträger, Namen nicht bekannt", "{n} Preisträger, Namen nicht bekannt",
+                                     total).format(n=number(total))
                 elif total and unknown:
-                    count = f"{total} Preisträger, {unknown} davon nicht namentlich bekannt"
+                    count = ngettext("{n} Preisträger, {unknown} davon nicht namentlich bekannt",
+                                     "{n} Preisträger, {unknown} davon nicht namentlich bekannt", total).format(
+                        n=number(total), unknown=number(unknown))
                 elif total:
-                    count = f"{total} Preisträger"
+                    count = ngettext("{n} Preisträger", "{n} Preisträger", total).format(n=number(total))
                 elif event["winner_ids"]:
-                    count = f"{len(event['winner_ids'])} bekannte Preisträger"
+                    known = len(event["winner_ids"])
+                    count = ngettext("{n} bekannte Preisträger", "{n} bekannte Preisträger", known).format(
+                        n=number(known))
                 else:
-                    count = "Preisträger nicht bekannt"
-                answer.add(b(str(event["year"])), t(f" – {event['award']}: {count}"))
-            answer.add(i("Für 2015 und 2023 ist keine Auszeichnung belegt."))
+                    count = _("Preisträger nicht bekannt")
+                answer.add(b(str(event["year"])), t(f" – {award_label(event['award'])}: {count}"))
+            answer.add(i(_("Für 2015 und 2023 ist keine Auszeichnung belegt.")))
             answer.buttons += _grid([Button(str(year), actions.award(year)) for year in years], 4)
             return answer
         winners: list[NetworkSummary] = []
@@ -670,7 +800,7 @@ class Answerer(ProgrammeAnswers):
         for net in winners[:8]:
             answer.buttons.append([Button(_label(net.name), actions.profile(net.id))])
         if query.extra_years:
-            answer.buttons.append([Button("Alle Jahre", actions.award(None))])
+            answer.buttons.append([Button(_("Alle Jahre"), actions.award(None))])
             return answer
         index = years.index(query.year) if query.year in years else -1
         if index < 0 and not winners and answer.buttons:
@@ -678,7 +808,7 @@ class Answerer(ProgrammeAnswers):
         nav = []
         if index > 0:
             nav.append(Button(f"◀ {years[index - 1]}", actions.award(years[index - 1])))
-        nav.append(Button("Alle Jahre", actions.award(None)))
+        nav.append(Button(_("Alle Jahre"), actions.award(None)))
         if 0 <= index < len(years) - 1:
             nav.append(Button(f"{years[index + 1]} ▶", actions.award(years[index + 1])))
         answer.buttons.append(nav)
@@ -689,57 +819,66 @@ class Answerer(ProgrammeAnswers):
         year asked (a year without award then offers the nearest years)."""
         events = self.store.award_events(year)
         if not events:
-            answer.add(b(f"Für {year} ist uns keine Auszeichnung „Innovatives Netzwerk“ bekannt."))
+            answer.add(b(_("Für {year} ist uns keine Auszeichnung „Innovatives Netzwerk“ bekannt.").format(year=year)))
             if year < 2012:
-                answer.add("Die Auszeichnung wird erst seit 2012 vergeben.")
+                answer.add(_("Die Auszeichnung wird erst seit 2012 vergeben."))
             elif year in (2015, 2023):
-                answer.add("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine Preisverleihung.")
+                answer.add(_("In den Quellen findet sich für dieses Jahr weder ein Innovationstag noch eine "
+                             "Preisverleihung."))
             elif alone:
-                answer.add("Die bekannten Preisjahre finden Sie unten.")
+                answer.add(_("Die bekannten Preisjahre finden Sie unten."))
             if alone:
                 closest = sorted(years, key=lambda y: (abs(y - year), y))[:4]
                 answer.buttons.append([Button(str(y), actions.award(y)) for y in sorted(closest)])
-                answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
+                answer.buttons.append([Button(_("Alle Preisjahre"), actions.award(None))])
             return []
         winners: list[NetworkSummary] = []
         events.sort(key=lambda e: e["award"] == COORDINATOR_AWARD)
         for event in events:
-            answer.add(b(f"{event['award']} {event['year']}"))
+            answer.add(b(award_label(event["award"], event["year"])))
             facts = []
             if event.get("event"):
                 facts.append(event["event"])
-            when = _de_date(event.get("date"))
+            when = day(event.get("date"))
             if when:
-                facts.append(f"am {when}")
+                facts.append(_("am {date}").format(date=when))
             if event.get("place"):
-                facts.append("online" if event["place"] == "online" else f"Ort: {event['place']}")
+                facts.append("online" if event["place"] == "online" else _("Ort: {place}").format(place=event["place"]))
             if facts:
                 answer.add(" – ".join(facts[:1]) + (", " + ", ".join(facts[1:]) if facts[1:] else ""))
             if event.get("presented_by"):
-                answer.add(f"Überreicht von: {event['presented_by']}")
+                answer.add(_("Überreicht von: {name}").format(name=event["presented_by"]))
             ids = event["winner_ids"]
             total, unknown = event.get("winners_total"), event.get("unidentified")
             known = self.store.summaries_by_ids(ids)
             note = event.get("hinweis") or ""
             if total and unknown == total:
-                answer.add(b(f"{total} Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor."))
+                answer.add(b(ngettext("{n} Netzwerk wurde ausgezeichnet; sein Name liegt uns nicht vor.",
+                                      "{n} Netzwerke wurden ausgezeichnet; ihre Namen liegen uns nicht vor.",
+                                      total).format(n=number(total))))
             elif total and unknown:
-                answer.add(t(f"{total} Auszeichnungen; "), b(f"{unknown} davon sind in unseren Quellen nicht "
-                                                             "namentlich genannt."))
+                answer.add(*_styled(ngettext("{n} Auszeichnung; {unnamed}", "{n} Auszeichnungen; {unnamed}", total),
+                                    n=number(total), unnamed=b(ngettext(
+                                        "{n} davon ist in unseren Quellen nicht namentlich genannt.",
+                                        "{n} davon sind in unseren Quellen nicht namentlich genannt.",
+                                        unknown).format(n=number(unknown)))))
                 if len(known) > total - unknown:
-                    answer.add(f"Eine Auszeichnung ging gemeinsam an {len(known) - (total - unknown) + 1} Netzwerke.")
+                    answer.add(_("Eine Auszeichnung ging gemeinsam an {n} Netzwerke.").format(
+                        n=number(len(known) - (total - unknown) + 1)))
             elif not total and not known and "liegt uns nicht vor" not in note:
-                answer.add(b("Der Preisträger dieser Kategorie liegt uns nicht vor."))
+                answer.add(b(_("Der Preisträger dieser Kategorie liegt uns nicht vor.")))
             elif not total and known and "Gesamtzahl" not in note:
-                answer.add(f"Die Quellen nennen {len(known)} Preisträger; eine Gesamtzahl ist nicht angegeben.")
+                answer.add(ngettext("Die Quellen nennen {n} Preisträger; eine Gesamtzahl ist nicht angegeben.",
+                                    "Die Quellen nennen {n} Preisträger; eine Gesamtzahl ist nicht angegeben.",
+                                    len(known)).format(n=number(len(known))))
             for n, net in enumerate(known, start=1):
-                where = ", ".join(net.towns[:1] or net.states)
+                where = ", ".join(net.towns[:1] or self.catalog.state_names(net.states))
                 answer.add(t(f"{n}. "), b(net.name), t(f" – {where}" if where else ""))
             if event.get("hinweis"):
-                answer.add(i(event["hinweis"]))
+                answer.add(i(_german(event["hinweis"])))
             winners += [w for w in known if w.id not in {x.id for x in winners}]
             if event.get("sources"):
-                answer.add(i("Quellen: " + _sources(event["sources"])))
+                answer.add(i(_("Quellen: {sources}").format(sources=_sources(event["sources"]))))
         return winners
 
     def _award_in_region(self, query: Query, region: Region) -> Answer:
@@ -751,14 +890,16 @@ class Answerer(ProgrammeAnswers):
         winners: dict[str, list[str]] = {}
         for event in events:
             for net in self.store.summaries_by_ids(event["winner_ids"]):
-                winners.setdefault(net.id, []).append(f"{event['award']} {event['year']}")
+                winners.setdefault(net.id, []).append(award_label(event["award"], event["year"]))
         if region.kind == "state":
             names = {r.name for r in regions if r.kind == "state"}
             networks = [n for n in self.store.summaries_by_ids(list(winners)) if names & set(n.states)]
-            where = self._where_all(regions) if len(regions) > 1 else _in_state(region.name)
-            origin = "aus dem Saarland" if region.name == "Saarland" else f"aus {region.name}"
+            shown = self.catalog.state_name(region.name)
+            where = self._where_all(regions) if len(regions) > 1 else _in_state(region.name, shown)
+            origin = _("aus dem {name}").format(name=shown) if region.name == "Saarland" else \
+                _("aus {name}").format(name=shown)
             if len(regions) > 1:
-                origin = "aus " + self._names([r.name for r in regions])
+                origin = _("aus {name}").format(name=self._names(self.catalog.state_names(r.name for r in regions)))
         else:
             inside = set(self._inside(region))
             ordered, places = self._by_distance(list(winners), region)
@@ -766,23 +907,25 @@ class Answerer(ProgrammeAnswers):
                 [nid for nid in ordered if nid in inside or (nid in places and places[nid][0] <= NEARBY_KM)])
             for net in networks:
                 net.distance_km = places[net.id][0] if net.id in places else None
-            where = f"nahe {self._region_label(region)} (bis {NEARBY_KM:.0f} km)"
-            origin = "aus dieser Gegend"
+            where = _("nahe {place} (bis {km} km)").format(place=self._region_label(region), km=_nearby_km())
+            origin = _("aus dieser Gegend")
         when = f" {self._names([str(y) for y in query.years])}" if query.year else ""
-        answer.add(b(f"Ausgezeichnete Netzwerke {where}{when}: {len(networks)}"))
+        answer.add(b(_("Ausgezeichnete Netzwerke {where}{when}: {n}").format(where=where, when=when,
+                                                                             n=number(len(networks)))))
         if not networks:
-            answer.add(f"Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.")
+            answer.add(_("Unter den bekannten Preisträgern{when} ist kein Netzwerk {origin}.").format(
+                when=when, origin=origin))
         for n, net in enumerate(networks, start=1):
             distance = f" · {_km(net.distance_km)}" if region.kind != "state" and net.distance_km is not None else ""
             if distance and net.placed_by == "capital":
-                distance = " · Sitz unbekannt"
+                distance = " · " + _("Sitz unbekannt")
             answer.add(t(f"{n}. "), b(net.name), t(" – " + "; ".join(winners[net.id]) + distance))
             answer.buttons.append([Button(_label(f"{n}. {net.name}"), actions.profile(net.id))])
         if any(e["winners_total"] and e.get("unidentified") for e in events):
-            answer.add(i(f"Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
-                         f"{origin} dabei sein."))
+            answer.add(i(_("Nicht alle Preisträger sind in unseren Quellen namentlich genannt; es können weitere "
+                           "{origin} dabei sein.").format(origin=origin)))
         answer.networks, answer.total = networks, len(networks)
-        answer.buttons.append([Button("Alle Preisjahre", actions.award(None))])
+        answer.buttons.append([Button(_("Alle Preisjahre"), actions.award(None))])
         return answer
 
     # -- one network ---------------------------------------------------------------------------------
@@ -790,18 +933,20 @@ class Answerer(ProgrammeAnswers):
         return self.store.network(query.network_id) if query.network_id else None
 
     def _status_line(self, net: NetworkDetail) -> list | None:
+        """A network's status and the data's (German) note on it."""
         note = _status_note_de(net.status_note or "")
+        shown = _german(note) if note else note
         if net.status in ENDED:
             word = STATUS_DE[net.status]
-            if note.lower().startswith(word):
-                return [b("⚠️ Status: "), t(note)]
-            return [b(f"⚠️ Status: {word}. "), t(note)]
+            if note.lower().startswith(word) and i18n.current() == i18n.DEFAULT:
+                return [b(_("⚠️ Status: ")), t(shown)]
+            return [b(_("⚠️ Status: {status}. ").format(status=_(word))), t(shown)]
         if net.status == "renamed":
-            if note.lower().startswith(("aufgegangen", "umbenannt")):
-                return [b("Hinweis: "), t(note)]
-            return [b("Hinweis: "), t("umbenannt bzw. aufgegangen. "), t(note)]
+            if note.lower().startswith(("aufgegangen", "umbenannt")) and i18n.current() == i18n.DEFAULT:
+                return [b(_("Hinweis: ")), t(shown)]
+            return [b(_("Hinweis: ")), t(_("umbenannt bzw. aufgegangen. ")), t(shown)]
         if net.status_note:
-            return [i(f"Letzter Stand laut Quellen: {_status_note_de(net.status_note)}")]
+            return [i(_("Letzter Stand laut Quellen: {note}").format(note=shown))]
         return None
 
     def _profile(self, query: Query) -> Answer:
@@ -817,47 +962,57 @@ class Answerer(ProgrammeAnswers):
         answer.add(b(net.name))
         aliases = [a for a in net.aliases if not _ENGLISH.search(a)]  # research glosses like "… district"
         if aliases:
-            answer.add(i("Auch: " + "; ".join(aliases[:4])))
-        if net.profile:
+            answer.add(i(_("Auch: {names}").format(names="; ".join(aliases[:4]))))
+        if net.profile_en and i18n.current() == "en":
+            answer.add(net.profile_en)
+        elif net.profile:
             answer.add(net.profile)
+            if i18n.current() != i18n.DEFAULT:
+                answer.add(i(_("(Profiltext auf Deutsch)")))
         status = self._status_line(net)
         if status:
             answer.add(*status)
         region = ", ".join(net.towns[:6] + [d for d in net.districts[:8] if d not in net.towns])
-        answer.add(b("Region: "), t(f"{region} ({', '.join(net.states)})" if region else ", ".join(net.states)))
+        states = ", ".join(self.catalog.state_names(net.states))
+        answer.add(b(_("Region: ")), t(f"{region} ({states})" if region else states))
         if net.kind:
-            answer.add(b("Art: "), t(KIND_DE.get(net.kind, net.kind)))
+            answer.add(b(_("Art: ")), t(_(KIND_DE[net.kind]) if net.kind in KIND_DE else net.kind))
         if net.organisation:
-            answer.add(b("Träger/Koordination: "), t(net.organisation))
+            answer.add(b(_("Träger/Koordination: ")), t(net.organisation))
         if net.founded:
             doubtful = _caveat(net, _FOUNDING, doubt=True)
-            answer.add(b("Gegründet: "), t(str(net.founded)), i(" (in den Quellen nicht gesichert)" if doubtful else ""))
+            founded = str(net.founded)
+            answer.add(b(_("Gegründet: ")), t(founded if founded.isdigit() else _german(founded)),
+                       i(_(" (in den Quellen nicht gesichert)") if doubtful else ""))
         if net.topics or net.sectors:
-            answer.add(b("Themen: "), t(", ".join(net.topics + net.sectors)))
+            answer.add(b(_("Themen: ")), t(", ".join(self.catalog.topic_label(x) for x in net.topics + net.sectors)))
         if net.awards:
             lines = []
             for award in net.awards:
                 if award["award"] == COORDINATOR_AWARD:
-                    lines.append(f"{award['year']}: „{award['award']}“ – ausgezeichnet wurde die Koordination "
-                                 "des Netzwerks (eine Person), nicht das Netzwerk selbst")
+                    lines.append(_("{year}: „{award}“ – ausgezeichnet wurde die Koordination des Netzwerks (eine "
+                                   "Person), nicht das Netzwerk selbst").format(year=award["year"],
+                                                                               award=award_label(award["award"])))
                 else:
-                    lines.append(f"{award['award']} {award['year']}")
-            answer.add(b("🏆 Ausgezeichnet: "), t("; ".join(lines)))
+                    lines.append(award_label(award["award"], award["year"]))
+            answer.add(b(_("🏆 Ausgezeichnet: ")), t("; ".join(lines)))
             if query.year and query.year not in {a["year"] for a in net.awards}:
-                answer.add(i(f"Für {query.year} ist keine Auszeichnung dieses Netzwerks bekannt."))
+                answer.add(i(_("Für {year} ist keine Auszeichnung dieses Netzwerks bekannt.").format(year=query.year)))
         elif query.year is not None or "ausgezeichnet" in fold(query.text):
-            answer.add(b("Auszeichnungen: "), t("keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
+            answer.add(b(_("Auszeichnungen: ")), t(_("keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt.")))
         if net.unconfirmed:
-            many = len(net.unconfirmed) > 1
-            answer.add(i(f"{len(net.unconfirmed)} weitere {'Angaben sind' if many else 'Angabe ist'} in den Quellen "
-                         "offen oder widersprüchlich; wir nennen sie nicht als Tatsache."))
-        self._provenance_and_buttons(answer, net, Button("📞 Kontakt", actions.contact(net.id)))
+            answer.add(i(ngettext("{n} weitere Angabe ist in den Quellen offen oder widersprüchlich; wir nennen sie "
+                                  "nicht als Tatsache.",
+                                  "{n} weitere Angaben sind in den Quellen offen oder widersprüchlich; wir nennen sie "
+                                  "nicht als Tatsache.", len(net.unconfirmed)).format(n=number(len(net.unconfirmed)))))
+        self._provenance_and_buttons(answer, net, Button(_("📞 Kontakt"), actions.contact(net.id)))
         more = []
         if net.states:
             code = self.catalog.state_by_name[net.states[0]].code
-            more.append(Button(_label(f"Mehr {_in_state(net.states[0])}", 40), f"s:{code}"))
+            where = _in_state(net.states[0], self.catalog.state_name(net.states[0]))
+            more.append(Button(_label(_("Mehr {where}").format(where=where), 40), f"s:{code}"))
         if net.award_years:
-            more.append(Button(f"Preis {net.award_years[0]}", actions.award(net.award_years[0])))
+            more.append(Button(_("Preis {year}").format(year=net.award_years[0]), actions.award(net.award_years[0])))
         if more:
             answer.buttons.append(more)
         answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
@@ -868,137 +1023,149 @@ class Answerer(ProgrammeAnswers):
         answer = Answer("profile", network_id=net.id)
         answer.networks, answer.total = [net], 1
         if net.awards:
-            lines = [f"{award['award']} {award['year']}" + (" (die Koordination des Netzwerks, eine Person)"
-                                                           if award["award"] == COORDINATOR_AWARD else "")
+            lines = [award_label(award["award"], award["year"]) + (_(" (die Koordination des Netzwerks, eine Person)")
+                                                               if award["award"] == COORDINATOR_AWARD else "")
                      for award in net.awards]
-            answer.add(t("🏆 "), b(net.name), t(" wurde ausgezeichnet: " + "; ".join(lines) + "."))
+            answer.add(*_styled(_("🏆 {name} wurde ausgezeichnet: {awards}."), name=b(net.name),
+                                awards="; ".join(lines)))
             if year and year not in {a["year"] for a in net.awards}:
-                answer.add(i(f"Für {year} ist keine Auszeichnung dieses Netzwerks bekannt."))
+                answer.add(i(_("Für {year} ist keine Auszeichnung dieses Netzwerks bekannt.").format(year=year)))
         else:
-            answer.add(t("Für "), b(net.name), t(" ist keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."))
-        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
-        row = [Button("ℹ️ Profil", actions.profile(net.id)), Button("📞 Kontakt", actions.contact(net.id))]
+            answer.add(*_styled(_("Für {name} ist keine BMAS-Auszeichnung „Innovatives Netzwerk“ bekannt."),
+                                name=b(net.name)))
+        answer.add(i(self._provenance(net)))
+        row = [Button(_("ℹ️ Profil"), actions.profile(net.id)), Button(_("📞 Kontakt"), actions.contact(net.id))]
         answer.buttons.append(row)
         if net.award_years:
-            answer.buttons.append([Button(f"Preisträger {y}", actions.award(y)) for y in net.award_years[:3]])
+            answer.buttons.append([Button(_("Preisträger {year}").format(year=y), actions.award(y))
+                                   for y in net.award_years[:3]])
         return answer
+
+    @staticmethod
+    def _provenance(net: NetworkDetail) -> str:
+        return _("Stand: {date} · Quellen: {sources}").format(date=day(net.as_of), sources=_sources(net.sources))
 
     def _contact(self, query: Query) -> Answer:
         if query.network_id is None and query.region is not None:
             listing = self._region(query)
             if not query.extra_regions:  # _regions says it itself
                 listing.intent = "contact"
-                listing.paragraphs.append([i("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen.")])
+                listing.paragraphs.append([i(_("Tippen Sie auf ein Netzwerk, um Kontakt und Website zu sehen."))])
             return listing
         net = self._network(query)
         if net is None:
             return self._stale(query)
         answer = Answer("contact", network_id=net.id)
         answer.networks, answer.total = [net], 1
-        answer.add(b(f"Kontakt: {net.name}"))
+        answer.add(b(_("Kontakt: {name}").format(name=net.name)))
         status = self._status_line(net)
         if status:
             answer.add(*status)
         if net.organisation:
-            answer.add(b("Träger/Koordination: "), t(net.organisation))
+            answer.add(b(_("Träger/Koordination: ")), t(net.organisation))
         if net.address:
-            answer.add(b("Anschrift: "), t(net.address))
+            answer.add(b(_("Anschrift: ")), t(net.address))
         if net.office_contact:
-            answer.add(b("Geschäftsstelle: "), t(net.office_contact))
+            answer.add(b(_("Geschäftsstelle: ")), t(net.office_contact))
         if net.website:
-            answer.add(b("Website: "), link(_host(net.website), net.website))
+            answer.add(b(_("Website: ")), link(_host(net.website), net.website))
         if not (net.address or net.office_contact or net.website):
-            answer.add("Für dieses Netzwerk liegen uns keine öffentlichen Kontaktdaten vor. Ein guter Weg ist der "
-                       "genannte Träger oder Ihre IHK, Handwerkskammer bzw. Agentur für Arbeit vor Ort.")
+            answer.add(_("Für dieses Netzwerk liegen uns keine öffentlichen Kontaktdaten vor. Ein guter Weg ist der "
+                         "genannte Träger oder Ihre IHK, Handwerkskammer bzw. Agentur für Arbeit vor Ort."))
         if (net.address or net.office_contact or net.website) and _caveat(net, _CONTACT, doubt=True):
-            answer.add(b("⚠️ Bitte prüfen: "), t("Die Quellen äußern Zweifel an einem Teil dieser Angaben (etwa nicht "
-                                                 "bestätigt, veraltet oder nicht die eigene Seite des Netzwerks)."))
-        answer.add(i("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
-                     "von Personen."))
-        self._provenance_and_buttons(answer, net, Button("ℹ️ Profil", actions.profile(net.id)))
+            answer.add(b(_("⚠️ Bitte prüfen: ")), t(_("Die Quellen äußern Zweifel an einem Teil dieser Angaben (etwa "
+                                                      "nicht bestätigt, veraltet oder nicht die eigene Seite des "
+                                                      "Netzwerks).")))
+        answer.add(i(_("Wir nennen nur öffentlich angegebene Büro-Kontakte, keine Durchwahlen oder E-Mail-Adressen "
+                       "von Personen.")))
+        self._provenance_and_buttons(answer, net, Button(_("ℹ️ Profil"), actions.profile(net.id)))
         answer.buttons.append([Button(tr("btn.report"), actions.report(net.id))])
         return answer
 
-    @staticmethod
-    def _provenance_and_buttons(answer: Answer, net: NetworkDetail, other_view: Button) -> None:
+    def _provenance_and_buttons(self, answer: Answer, net: NetworkDetail, other_view: Button) -> None:
         """Every profile and contact card ends with its "Stand" and sources, and the same buttons."""
-        answer.add(i(f"Stand: {_de_date(net.as_of)} · Quellen: " + _sources(net.sources)))
+        answer.add(i(self._provenance(net)))
         row = [other_view]
         if net.lat is not None:
-            row.append(Button("🗺 Karte", actions.map_of(net.id)))
+            row.append(Button(_("🗺 Karte"), actions.map_of(net.id)))
         answer.buttons.append(row)
         if net.website:
-            answer.buttons.append([Button("🌐 Website öffnen", url=net.website)])
+            answer.buttons.append([Button(_("🌐 Website öffnen"), url=net.website)])
 
     def _map(self, net: NetworkDetail) -> Answer:
         answer = Answer("profile", network_id=net.id)
         answer.networks, answer.total = [net], 1
         if net.lat is None:
-            answer.add(f"Für {net.name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.")
+            answer.add(_("Für {name} kennen wir keinen Ort, den wir auf der Karte zeigen könnten.").format(
+                name=net.name))
             return answer
-        seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else net.states[0])
+        seat = net.towns[0] if net.towns else (net.districts[0] if net.districts else
+                                               self.catalog.state_name(net.states[0]))
         basis = net.seat_basis if net.seat else None
         postcode = net.seat if net.seat and net.seat.isdigit() else None
         if basis in ("organisation", "district", "capital", None) and postcode and net.seat_place:
             seat = net.seat_place
         # what the pin stands for: a town seat is the town's centre, a postcode seat its postcode area
-        pin = (f"die Mitte des Postleitzahlgebiets {postcode}" if postcode and basis != "town" else
-               "den Sitz" if net.seat and not postcode and basis != "town" else "den Sitz-Ort (Ortsmitte)")
+        pin = (_("die Mitte des Postleitzahlgebiets {postcode}").format(postcode=postcode) if postcode and basis != "town"
+               else _("den Sitz") if net.seat and not postcode and basis != "town" else _("den Sitz-Ort (Ortsmitte)"))
         if net.address:
-            answer.add(b(net.name), t(f" – Anschrift laut Quelle: {net.address}"))
-            answer.add(i(f"Die Nadel zeigt {pin}, nicht die genaue Anschrift."))
+            answer.add(b(net.name), t(_(" – Anschrift laut Quelle: {address}").format(address=net.address)))
+            answer.add(i(_("Die Nadel zeigt {pin}, nicht die genaue Anschrift.").format(pin=pin)))
         elif basis == "organisation":
-            answer.add(b(net.name), t(f" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle; eine Anschrift ist nicht "
-                                      f"bekannt."))
-            answer.add(i(f"Die Nadel zeigt {pin}."))
+            answer.add(b(net.name), t(_(" – Sitz-Ort {seat}, Sitz des Trägers laut Quelle; eine Anschrift ist nicht "
+                                        "bekannt.").format(seat=seat)))
+            answer.add(i(_("Die Nadel zeigt {pin}.").format(pin=pin)))
         elif basis == "district":
             where = net.districts[0] if net.districts else seat
-            answer.add(b(net.name), t(f" – Lage: {seat}" + (f" (PLZ {postcode})" if postcode else "") +
-                                      f", Verwaltungssitz für {where}; Sitz und Anschrift des Netzwerks sind nicht "
-                                      f"bekannt."))
+            text = _(" – Lage: {seat} (PLZ {postcode}), Verwaltungssitz für {district}; Sitz und Anschrift des "
+                     "Netzwerks sind nicht bekannt.") if postcode else \
+                _(" – Lage: {seat}, Verwaltungssitz für {district}; Sitz und Anschrift des Netzwerks sind nicht bekannt.")
+            answer.add(b(net.name), t(text.format(seat=seat, postcode=postcode, district=where)))
         elif basis == "capital":
-            answer.add(b(net.name), t(f" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
-                                      f"des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt."))
+            answer.add(b(net.name), t(_(" – Lage: {seat}, die Landeshauptstadt, steht ersatzweise: Sitz und Anschrift "
+                                        "des Netzwerks sind nicht bekannt, Entfernungen nur ein grober Anhalt.").format(
+                seat=seat)))
         elif net.seat and basis is None:
-            answer.add(b(net.name), t(f" – Sitz: {f'{postcode} {seat}' if postcode else 'Koordinaten laut Datensatz'} "
-                                      f"(eine Anschrift ist nicht bekannt)."))
-            answer.add(i(f"Die Nadel zeigt {pin}."))
+            text = _(" – Sitz: {postcode} {seat} (eine Anschrift ist nicht bekannt).") if postcode else \
+                _(" – Sitz: Koordinaten laut Datensatz (eine Anschrift ist nicht bekannt).")
+            answer.add(b(net.name), t(text.format(postcode=postcode, seat=seat)))
+            answer.add(i(_("Die Nadel zeigt {pin}.").format(pin=pin)))
         else:
-            answer.add(b(net.name), t(f" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt)."))
+            answer.add(b(net.name), t(_(" – Sitz-Ort {seat} (Ortsmitte; eine Anschrift ist nicht bekannt).").format(
+                seat=seat)))
         answer.venue = Venue(net.lat, net.lon, net.name[:100], (net.address or seat)[:100])
-        answer.buttons.append([Button("ℹ️ Profil", actions.profile(net.id)), Button("📞 Kontakt", actions.contact(net.id))])
+        answer.buttons.append([Button(_("ℹ️ Profil"), actions.profile(net.id)),
+                               Button(_("📞 Kontakt"), actions.contact(net.id))])
         return answer
 
     # -- conversation ------------------------------------------------------------------------------
     def _help(self, query: Query) -> Answer:
         answer = Answer("help")
         if query.info == "thanks":
-            answer.add("Gern geschehen! Fragen Sie jederzeit wieder – nach einem Ort, einer Postleitzahl, einem Thema "
-                       "oder einem Netzwerk.")
-            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            answer.add(_("Gern geschehen! Fragen Sie jederzeit wieder – nach einem Ort, einer Postleitzahl, einem Thema "
+                         "oder einem Netzwerk."))
+            answer.buttons = [[Button(_(label), action) for label, action in EXAMPLES[:2]]]
             return answer
         if query.info == "no_more_pages":
-            answer.add("Weitere Seiten gibt es dazu nicht – die Antwort oben ist vollständig. Fragen Sie gern nach "
-                       "einem anderen Ort, Thema oder Netzwerk.")
-            answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]]]
+            answer.add(_("Weitere Seiten gibt es dazu nicht – die Antwort oben ist vollständig. Fragen Sie gern nach "
+                         "einem anderen Ort, Thema oder Netzwerk."))
+            answer.buttons = [[Button(_(label), action) for label, action in EXAMPLES[:2]]]
             return answer
         if query.info == "empty":
-            answer.add("Ihre Nachricht war leer. So können Sie mich fragen:")
+            answer.add(_("Ihre Nachricht war leer. So können Sie mich fragen:"))
         else:
-            answer.add(b("Willkommen beim netzwerkbot!"))
-            answer.add("Ich finde regionale Netzwerke zur Fachkräftesicherung in Ihrer Nähe – Bündnisse von Kammern, "
-                       "Arbeitsagenturen, Jobcentern, Kommunen, Schulen und Unternehmen – und sage Ihnen, was sie tun, "
-                       "ob sie als „Innovatives Netzwerk“ ausgezeichnet wurden und wie Sie sie erreichen.")
-        answer.add(b("Fragen Sie zum Beispiel:"))
-        for example in ("Welche Netzwerke gibt es in Sachsen?", "Gibt es was in der Nähe von 37073?",
-                        "/award 2013", "Kontakt Jenaer Allianz", "Pflege in Niedersachsen",
-                        "Wann wurde die Ems-Achse ausgezeichnet?"):
-            answer.add(t("• "), i(example))
-        answer.add("Oder teilen Sie einfach Ihren Standort. Befehle: /region, /naehe, /award, /netzwerk, /kontakt, "
-                   "/themen, /quellen, /datenschutz.")
+            answer.add(b(_("Willkommen beim netzwerkbot!")))
+            answer.add(_("Ich finde regionale Netzwerke zur Fachkräftesicherung in Ihrer Nähe – Bündnisse von Kammern, "
+                         "Arbeitsagenturen, Jobcentern, Kommunen, Schulen und Unternehmen – und sage Ihnen, was sie "
+                         "tun, ob sie als „Innovatives Netzwerk“ ausgezeichnet wurden und wie Sie sie erreichen."))
+        answer.add(b(_("Fragen Sie zum Beispiel:")))
+        for example in HELP_EXAMPLES:
+            answer.add(t("• "), i(_(example) if not example.startswith("/") else example))
+        answer.add(_("Oder teilen Sie einfach Ihren Standort. Befehle: /region, /naehe, /award, /netzwerk, /kontakt, "
+                     "/themen, /quellen, /datenschutz."))
         answer.add(tr("help.more"))
-        answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
-                          [Button(label, action) for label, action in EXAMPLES[2:]]]
+        answer.buttons = [[Button(_(label), action) for label, action in EXAMPLES[:2]],
+                          [Button(_(label), action) for label, action in EXAMPLES[2:]]]
         return answer
 
     def _info(self, query: Query) -> Answer:
@@ -1008,32 +1175,35 @@ class Answerer(ProgrammeAnswers):
             return self._language(query)
         answer = Answer("help")
         if query.info == "themen":
-            answer.add(b("Themen und Branchen"))
-            answer.add("Wählen Sie ein Handlungsfeld – oder schreiben Sie z. B. „Pflege in Niedersachsen“.")
-            answer.buttons += _grid([Button(_label(topic.name, 40), f"t:{topic.code}:-")
+            answer.add(b(_("Themen und Branchen")))
+            answer.add(_("Wählen Sie ein Handlungsfeld – oder schreiben Sie z. B. „Pflege in Niedersachsen“."))
+            answer.buttons += _grid([Button(_label(self.catalog.topic_name(topic), 40), f"t:{topic.code}:-")
                                      for topic in self.catalog.topics if topic.kind == "topic"], 2)
             return answer
         if query.info == "quellen":
             counts = self.store.counts()
             meta = self.store.meta()
-            answer.add(b("Woher die Daten stammen"))
-            answer.add(f"Netzwerke und Auszeichnungen: eigene Recherche in öffentlichen Quellen (Pressemitteilungen von "
-                       f"BMAS und DIHK, Seiten des Innovationsbüros „Fachkräfte für die Region“ und von INQA, Websites "
-                       f"der Netzwerke, Kammern, Kommunen und Regionalpresse). Stand der Recherche: "
-                       f"{_de_date(meta.get('data_as_of'))}. Jedes Profil nennt seine Quellen.")
-            answer.add(f"Datenbestand: {counts['networks']} Netzwerke, {len(self.store.award_years())} Preisjahre "
-                       f"({counts['award_events']} Auszeichnungen nach Jahr und Kategorie), "
-                       f"{counts['postcodes']} Postleitzahlen.")
-            answer.add(t("Orte, Postleitzahlen und Koordinaten: "), link("GeoNames", "https://www.geonames.org/"),
-                       t(" – lizenziert unter "), link("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-                       t("; Kreisnamen von uns vereinheitlicht."))
-            answer.add(i("Profiltexte sind in eigenen Worten aus den Quellen zusammengefasst. Kontaktangaben ohne "
-                         "Gewähr – bitte prüfen Sie sie auf der Website des Netzwerks."))
+            answer.add(b(_("Woher die Daten stammen")))
+            answer.add(_("Netzwerke und Auszeichnungen: eigene Recherche in öffentlichen Quellen (Pressemitteilungen "
+                         "von BMAS und DIHK, Seiten des Innovationsbüros „Fachkräfte für die Region“ und von INQA, "
+                         "Websites der Netzwerke, Kammern, Kommunen und Regionalpresse). Stand der Recherche: {date}. "
+                         "Jedes Profil nennt seine Quellen.").format(date=day(meta.get("data_as_of"))))
+            answer.add(_("Datenbestand: {networks} Netzwerke, {years} Preisjahre ({awards} Auszeichnungen nach Jahr "
+                         "und Kategorie), {postcodes} Postleitzahlen.").format(
+                networks=number(counts["networks"]), years=number(len(self.store.award_years())),
+                awards=number(counts["award_events"]), postcodes=number(counts["postcodes"])))
+            answer.add(*_styled(_("Orte, Postleitzahlen und Koordinaten: {geonames} – lizenziert unter {licence}; "
+                                  "Kreisnamen von uns vereinheitlicht."),
+                                geonames=link("GeoNames", "https://www.geonames.org/"),
+                                licence=link("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")))
+            answer.add(i(_("Profiltexte sind in eigenen Worten aus den Quellen zusammengefasst. Kontaktangaben ohne "
+                           "Gewähr – bitte prüfen Sie sie auf der Website des Netzwerks.")))
             return answer
         if query.info == "datenschutz":
             answer.add(b(tr("privacy.title")))
-            for key in ("privacy.answers", "privacy.conversation", "privacy.stored", "privacy.home", "privacy.abo", "privacy.reports",
-                        "privacy.ratings", "privacy.flows", "privacy.forget", "privacy.telegram"):
+            for key in ("privacy.answers", "privacy.conversation", "privacy.language", "privacy.stored",
+                        "privacy.home", "privacy.abo", "privacy.reports", "privacy.ratings", "privacy.flows",
+                        "privacy.forget", "privacy.telegram"):
                 answer.add(tr(key))
             return answer
         return self._help(query)
@@ -1053,17 +1223,21 @@ class Answerer(ProgrammeAnswers):
         return answer
 
     def _clarify(self, query: Query) -> Answer:
-        answer = Answer("clarify", choices=query.choices)
-        kinds = {c.kind for c in query.choices}
+        choices = query.choices
+        if i18n.current() != i18n.DEFAULT:  # "Göttingen (Niedersachsen)" -> "Göttingen (Lower Saxony)"
+            choices = [replace(c, label=self.catalog.place_label(c.label)) if c.kind != "network" else c
+                       for c in choices]
+        answer = Answer("clarify", choices=choices)
+        kinds = {c.kind for c in choices}
         if kinds == {"network"}:
-            answer.add(b("Welches Netzwerk meinen Sie?"))
+            answer.add(b(_("Welches Netzwerk meinen Sie?")))
         elif kinds == {"district"}:
-            answer.add(b("Welchen Kreis meinen Sie?"))
+            answer.add(b(_("Welchen Kreis meinen Sie?")))
         else:
-            answer.add(b("Welchen Ort meinen Sie?"))
-        for n, choice in enumerate(query.choices, start=1):
+            answer.add(b(_("Welchen Ort meinen Sie?")))
+        for n, choice in enumerate(choices, start=1):
             answer.add(f"{n}. {choice.label}")
-        for choice in query.choices:
+        for choice in choices:
             answer.buttons.append([Button(_label(choice.label), choice.action)])
         return answer
 
@@ -1071,38 +1245,24 @@ class Answerer(ProgrammeAnswers):
         if query.scope:
             return self._out_of_scope(query)
         answer = Answer("unknown")
-        messages = {
-            "need_name": "Bitte nennen Sie den Namen eines Netzwerks, z. B. /netzwerk Jenaer Allianz.",
-            "need_contact": "Bitte nennen Sie ein Netzwerk oder einen Ort, z. B. /kontakt Jenaer Allianz oder /kontakt Jena.",
-            "need_region": "Bitte nennen Sie ein Bundesland, einen Kreis, einen Ort oder eine PLZ, z. B. /region Sachsen.",
-            "no_region": "Diesen Ort kenne ich leider nicht. Versuchen Sie eine Postleitzahl oder den Namen der Stadt.",
-            "no_network": "Ein Netzwerk dieses Namens kenne ich leider nicht. Versuchen Sie einen Teil des Namens oder den Ort.",
-            "bad_postcode": "Diese Postleitzahl kenne ich nicht. Bitte prüfen Sie die fünf Ziffern.",
-            "unknown_command": "Diesen Befehl kenne ich nicht.",
-            "need_list": "Wovon soll ich mehr zeigen? Stellen Sie zuerst eine Frage, z. B. „Netzwerke in Sachsen“ – "
-                         "dann blättern Sie mit „weiter“ und „zurück“.",
-            "need_choice": "Worauf beziehen Sie sich? Gerade habe ich Ihnen keine Auswahl gezeigt. Nennen Sie einen "
-                           "Ort, ein Thema oder den Namen eines Netzwerks.",
-            "need_network_award": "Welches Netzwerk meinen Sie? Nennen Sie den Namen, z. B. „Wann wurde die "
-                                  "Ems-Achse ausgezeichnet?“ – oder fragen Sie nach einem Jahr: „Preisträger 2013“.",
-        }
         missing = (query.info or "").startswith("need_")
-        answer.add(b("Dafür brauche ich noch eine Angabe." if missing else "Das habe ich leider nicht verstanden."))
-        answer.add(messages.get(query.info or "", "Ich kenne Netzwerke zur Fachkräftesicherung nach Ort, Bundesland, "
-                                                   "Thema und Auszeichnung."))
-        if not missing:
-            answer.add(i("In English: I answer in German, but understand e.g. “networks in Bavaria”, a town or a "
-                         "postcode."))
-        answer.add("Probieren Sie z. B. „Netzwerke in Bayern“, „Nähe 04109“, „Preisträger 2014“ oder „Pflege“ – "
-                   "oder /hilfe.")
-        answer.buttons = [[Button(label, action) for label, action in EXAMPLES[:2]],
-                          [Button("Hilfe", "h"), Button("Themen", "T")]]
+        answer.add(b(_("Dafür brauche ich noch eine Angabe.") if missing else _("Das habe ich leider nicht verstanden.")))
+        message = UNKNOWN_MESSAGES.get(query.info or "", N_("Ich kenne Netzwerke zur Fachkräftesicherung nach Ort, "
+                                                             "Bundesland, Thema und Auszeichnung."))
+        answer.add(_(message))
+        if not missing and i18n.current() == i18n.DEFAULT:
+            answer.add(i(ENGLISH_HINT))
+        answer.add(_("Probieren Sie z. B. „Netzwerke in Bayern“, „Nähe 04109“, „Preisträger 2014“ oder „Pflege“ – "
+                     "oder /hilfe."))
+        answer.buttons = [[Button(_(label), action) for label, action in EXAMPLES[:2]],
+                          [Button(_("Hilfe"), "h"), Button(_("Themen"), "T")]]
         return answer
 
     def _stale(self, query: Query) -> Answer:
         """A button or link that no longer matches the data (or was forged)."""
         answer = Answer("unknown")
-        answer.add(b("Dieser Eintrag ist nicht (mehr) verfügbar."))
-        answer.add("Vielleicht wurden die Daten inzwischen aktualisiert. Suchen Sie einfach neu, z. B. nach dem Namen oder Ort.")
-        answer.buttons = [[Button("Hilfe", "h"), Button("Themen", "T")]]
+        answer.add(b(_("Dieser Eintrag ist nicht (mehr) verfügbar.")))
+        answer.add(_("Vielleicht wurden die Daten inzwischen aktualisiert. Suchen Sie einfach neu, z. B. nach dem "
+                     "Namen oder Ort."))
+        answer.buttons = [[Button(_("Hilfe"), "h"), Button(_("Themen"), "T")]]
         return answer

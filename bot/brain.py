@@ -59,6 +59,7 @@ class Brain:
         self._cached_ids = 0
         self.conversations = Conversations()  # per chat: the last turn, for follow-ups (in memory only)
         self.languages = LanguageChoices()  # per chat: the language chosen with /sprache (in memory only)
+        self.user_languages = LanguageChoices()  # per user: the language of their last answer (for notices to them)
         self._lock = threading.RLock()  # the brain: understanding, answering, the store
         self._cache_lock = threading.Lock()  # the cache and the counters; held for a dict operation only
         self._open(auto_build)
@@ -130,6 +131,11 @@ class Brain:
         chosen = (caller.chosen_lang if caller else None) or self.languages.get(conversation)
         if chosen:
             return chosen
+        talkback = getattr(self, "talkback", None)
+        if talkback is not None and caller is not None and (caller.conversation or caller.user):
+            flow = talkback.flows.peek(talkback._key(caller))
+            if flow is not None:
+                return flow.lang  # a dialogue in progress (a report): a name or a text typed into it changes nothing
         if text and not text.startswith("/"):
             detected = language.detect(text)
             if detected:
@@ -138,6 +144,23 @@ class Brain:
         if state is not None and state.lang:
             return state.lang
         return i18n.from_client(caller.lang if caller else None)
+
+    def language_of_user(self, user: str | None) -> str:
+        """The language to write to ``user`` in when nobody asked (a notice to an admin or a reporter, news for
+        a subscriber): what their private chat chose (/sprache), else the language of its last answer, else
+        German. Telegram's private chat with a user has the user's id as chat id (``handlers.common.caller_of``)."""
+        if not user:
+            return i18n.DEFAULT
+        chat = f"c{user}"
+        state = self.conversations.get(chat)
+        return (self.languages.get(chat) or self.user_languages.get(str(user))
+                or (state.lang if state is not None and state.lang else i18n.DEFAULT))
+
+    def _note_language(self, caller: Caller | None, answer: Answer | None) -> Answer | None:
+        """Remember the language ``caller``'s user was last answered in (notices to them use it)."""
+        if answer is not None and caller is not None and caller.user:
+            self.user_languages.choose(str(caller.user), answer.lang)
+        return answer
 
     def _choose_language(self, query: Query, caller: Caller | None) -> str | None:
         """"/language en", the 🇬🇧 button: remember the choice for the chat; the new language, else None."""
@@ -187,6 +210,10 @@ class Brain:
 
     def cached(self, kind: str, *args, caller: Caller | None = None, plain: bool = False,
                count: bool = True) -> Answer | None:
+        return self._note_language(caller, self._cached_answer(kind, *args, caller=caller, plain=plain, count=count))
+
+    def _cached_answer(self, kind: str, *args, caller: Caller | None = None, plain: bool = False,
+                       count: bool = True) -> Answer | None:
         """What ``ask``/``act``/``locate`` (``kind``) would return for ``args`` if it is cached, else None.
 
         Never answers anything itself and never waits for the brain, so it is cheap enough to call on
@@ -272,6 +299,16 @@ class Brain:
                 self._cached_ids -= dropped
 
     def ask(self, text: str, caller: Caller | None = None, plain: bool = False) -> Answer:
+        return self._note_language(caller, self._ask(text, caller, plain))
+
+    def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
+        """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
+        return self._note_language(caller, self._act(action, count, caller, plain))
+
+    def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
+        return self._note_language(caller, self._locate(lat, lon, caller, plain))
+
+    def _ask(self, text: str, caller: Caller | None = None, plain: bool = False) -> Answer:
         """Answer a message. With a conversation (``caller.conversation``) a follow-up ("Kontakt dazu",
         "und in Thüringen?", "weiter") is completed from the last turn; a message that cannot refer to it
         is answered on its own, as without a conversation, and may come from the cache."""
@@ -296,8 +333,7 @@ class Brain:
             self._remember(conversation, state, answer, text)
             return answer
 
-    def act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
-        """Answer a button press; forged or outdated actions get a polite 'not available' answer."""
+    def _act(self, action: str, count: bool = True, caller: Caller | None = None, plain: bool = False) -> Answer:
         with i18n.use(self.language(caller)):
             # -- talkback hook (issue 13): its own buttons (report, rating, admin, home, abo); plain=True calls back --
             if not plain and self.talkback.takes(caller, "act", action):
@@ -315,7 +351,7 @@ class Brain:
                 self._remember(caller.conversation, self.conversations.get(caller.conversation), answer)
             return answer
 
-    def locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
+    def _locate(self, lat: float, lon: float, caller: Caller | None = None, plain: bool = False) -> Answer:
         with i18n.use(self.language(caller)):
             # -- talkback hook (issue 13): a location right after /heimat is the home place; plain=True calls back --
             if not plain and self.talkback.takes(caller, "locate", lat, lon):

@@ -25,7 +25,8 @@ from .placenames import Place, derive_places, district_core, read_postcodes, sho
 from .records import seat_text, validate_records
 from .textnorm import fold
 
-SCHEMA_VERSION = 5  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat
+SCHEMA_VERSION = 6  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat,
+# 6: networks.profile_en
 
 # Lists stored in one text column (``network_summaries.states`` …) are joined with the ASCII unit separator:
 # validation collapses whitespace in every list item and U+001F counts as whitespace, so no item contains it.
@@ -94,7 +95,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         "profile": str, "facts": str, "sources": str, "unconfirmed": str, "as_of": str,
         "states": str, "districts": str, "towns": str, "topics": str, "sectors": str,
         "lat": float, "lon": float, "placed_by": str, "origin": str,
-        "seat": str, "seat_basis": str, "seat_place": str, "scope": str,
+        "seat": str, "seat_basis": str, "seat_place": str, "scope": str, "profile_en": str,
     }, pk="id")
     # One small row per network, denormalised, for list answers (Store.summaries_by_ids), ordered lists and
     # start-up (Store.name_rows): scanning ``networks`` would read every profile too. Lists are joined with
@@ -249,7 +250,7 @@ class Placer:
 NETWORK_COLUMNS = (
     "id", "name", "aliases", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
-    "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope",
+    "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope", "profile_en",
 )
 SEAT_NEAR_TOWN_KM = 10.0  # a seat given as coordinates stands for the network's town nearer than this
 LABELLED_BASES = (None, "address", "organisation")  # a seat there is named by its municipality in lists
@@ -353,7 +354,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             _dumps(rec["sources"]), _dumps(rec["unconfirmed"]), rec.get("as_of"), _dumps(states),
             _dumps(rec["districts"]), _dumps(rec["towns"]), " | ".join(rec["topics"]), " | ".join(rec["sectors"]),
             lat, lon, placed_by, origin.get(nid, "bundled"), seat_text(rec.get("seat")) or None, rec.get("seat_basis"),
-            seat["town"] if seat is not None else None, rec.get("scope"),
+            seat["town"] if seat is not None else None, rec.get("scope"), rec.get("profile_en"),
         ))
     conn.executemany(_UPSERT_NETWORK, networks)
     conn.executemany("insert or replace into network_summaries (network_id, name, states, towns, lat, lon, placed_by, "

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from . import i18n
+from .i18n import _
 from .records import Vocabulary
 from .textnorm import fold, fold_compact
 
@@ -23,6 +25,7 @@ class State:
     official: str
     capital: str
     aliases: tuple[str, ...]
+    name_en: str | None = None  # the English name ("Saxony"), shown in English answers
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Topic:
     kind: str  # "topic" (field of action) or "sector"
     words: tuple[str, ...]
     parent: str | None = None
+    name_en: str | None = None  # the English name ("Health and care"), shown in English answers
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,15 @@ class Catalog:
     def load(cls, data_dir: Path) -> "Catalog":
         raw_states = yaml.safe_load((data_dir / "states.yaml").read_text(encoding="utf-8"))["states"]
         states = [
-            State(s["code"], s["name"], s["official"], s["capital"], tuple(dict.fromkeys([s["name"], *s["aliases"]])))
+            State(s["code"], s["name"], s["official"], s["capital"], tuple(dict.fromkeys([s["name"], *s["aliases"]])),
+                  s.get("name_en"))
             for s in raw_states
         ]
         raw_topics = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
-        topics = [Topic(t["code"], t["name"], "topic", tuple(t["words"]), t.get("parent")) for t in raw_topics["topics"]]
-        topics += [Topic(t["code"], t["name"], "sector", tuple(t["words"])) for t in raw_topics["sectors"]]
+        topics = [Topic(t["code"], t["name"], "topic", tuple(t["words"]), t.get("parent"), t.get("name_en"))
+                  for t in raw_topics["topics"]]
+        topics += [Topic(t["code"], t["name"], "sector", tuple(t["words"]), None, t.get("name_en"))
+                   for t in raw_topics["sectors"]]
         landscapes = []
         if (data_dir / "landscapes.yaml").exists():
             raw = yaml.safe_load((data_dir / "landscapes.yaml").read_text(encoding="utf-8"))["landscapes"]
@@ -87,6 +94,42 @@ class Catalog:
     @cached_property
     def topic_by_name(self) -> dict[tuple[str, str], Topic]:
         return {(t.kind, t.name): t for t in self.topics}
+
+    # -- names as the answer's language shows them (bot.i18n): towns and districts stay German ---------------
+    def state_name(self, name: str) -> str:
+        """"Sachsen" in a German answer, "Saxony" in an English one; other names as they are."""
+        if i18n.current() == i18n.DEFAULT:
+            return name
+        state = self.state_by_name.get(name)
+        if state is None:
+            return _("Deutschland") if name == "Deutschland" else name
+        return state.name_en or name
+
+    def state_names(self, names) -> list[str]:
+        return [self.state_name(name) for name in names]
+
+    def topic_name(self, topic: Topic) -> str:
+        """A topic's or sector's name in the answer's language ("Gesundheit und Pflege" / "Health and care")."""
+        return topic.name if i18n.current() == i18n.DEFAULT else topic.name_en or topic.name
+
+    def topic_label(self, name: str) -> str:
+        """A topic or sector named as in the data (a network's ``topics``/``sectors``) in the answer's language."""
+        if i18n.current() == i18n.DEFAULT:
+            return name
+        topic = self.topic_by_name.get(("topic", name)) or self.topic_by_name.get(("sector", name))
+        return self.topic_name(topic) if topic else name
+
+    def place_label(self, label: str) -> str:
+        """A place label of the gazetteer with the state last in brackets ("Göttingen (Niedersachsen)",
+        "Jena (Stadt Jena, Thüringen)") with the state named in the answer's language; others as they are."""
+        if i18n.current() == i18n.DEFAULT or not label.endswith(")"):
+            return label
+        head, sep, inner = label[:-1].rpartition("(")
+        if not sep:
+            return label
+        before, comma, last = inner.rpartition(", ")
+        shown = self.state_name(last)
+        return label if shown == last else f"{head}({before}{comma}{shown})"
 
     def vocabulary(self) -> Vocabulary:
         """What imported records may name: states by any alias (except ambiguous 2-letter codes), topics, sectors."""

@@ -35,6 +35,7 @@ class RegionGroup:
     names: tuple[str, ...]  # folded
     states: tuple[str, ...]
     label: str  # the first name, as people write it ("Ostdeutschland")
+    label_en: str | None = None  # the name English answers show ("Eastern Germany")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Abroad:
     country: str  # ISO code
     near_de: str | None = None  # a German town across the border
     prefer: bool = False  # meant even where a German village has the name
+    name_en: str | None = None  # the name English answers show ("Austria", "Vienna"), if not ``name``
 
 
 @dataclass
@@ -76,17 +78,19 @@ class Knowledge:
                 names += [f"{article} {n.split(' ', 1)[1]}" for n in names if n.split(" ", 1)[0] in ("der", "im")
                           for article in ("dem", "den")]
                 knowledge.groups.append(RegionGroup(group["id"], tuple(dict.fromkeys(names)),
-                                                    tuple(group["states"]), group["names"][0]))
+                                                    tuple(group["states"]), group["names"][0], group.get("name_en")))
         path = data_dir / "abroad.yaml"
         if path.exists():
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for country in raw.get("countries") or []:
                 for name in country["names"]:
-                    knowledge.abroad.setdefault(fold(name), Abroad("country", country["names"][0], country["code"]))
+                    knowledge.abroad.setdefault(fold(name), Abroad("country", country["names"][0], country["code"],
+                                                                   name_en=country.get("name_en")))
             for city in raw.get("cities") or []:
                 for name in city["names"]:
                     knowledge.abroad.setdefault(fold(name), Abroad("city", city["names"][0], city["country"],
-                                                                   city.get("near_de"), bool(city.get("prefer"))))
+                                                                   city.get("near_de"), bool(city.get("prefer")),
+                                                                   city.get("name_en")))
         return knowledge
 
     @property
@@ -94,6 +98,11 @@ class Knowledge:
         if self._max_abroad_words is None:
             self._max_abroad_words = max((len(k.split()) for k in self.abroad), default=0)
         return self._max_abroad_words
+
+    def abroad_name(self, name: str, lang: str) -> str:
+        """The name of a place abroad (as ``Abroad.name``) in ``lang``: "Österreich" -> "Austria"."""
+        place = self.abroad.get(fold(name))
+        return place.name_en if lang == "en" and place is not None and place.name_en else name
 
     def country_name(self, code: str) -> str:
         return next((a.name for a in self.abroad.values() if a.kind == "country" and a.country == code), code)

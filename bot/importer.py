@@ -105,7 +105,7 @@ def export_records(db_path: Path, fmt: str) -> str:
                     "select year, award, note from network_awards where network_id = ? order by year", [row["id"]])],
                 "sources": json.loads(row["sources"]), "unconfirmed": json.loads(row["unconfirmed"]),
                 "as_of": row["as_of"], "seat": parse_seat(row["seat"])[0], "seat_basis": row["seat_basis"],
-                "scope": row["scope"],
+                "scope": row["scope"], "profile_en": row["profile_en"],
             }
             records.append({k: v for k, v in rec.items() if v is not None})
     finally:

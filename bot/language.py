@@ -16,13 +16,15 @@ MAX_READ = 300
 ENGLISH = frozenset("""the which what where who whom whose how why when is are was were be been do does did have
     has had can could would should will shall may might must there here this that these those any some
     networks network near nearby nearest closest around close award awards awarded winner winners won win
-    prize contact phone email address website show me please tell about give find list of for from with
+    prize contact phone email address show me please tell about give find list of for from with
     and or my our we you your i it its they them their in on at to by all every many much more less
     help hello hi hey thanks thank cheers bye goodbye yes no skilled workers worker labour labor nursing care
     logistics immigration apprenticeship apprenticeships training topics topic sources privacy language
     english anything something nothing state states district county town city region area germany
     saxony bavaria hesse thuringia lower north south east west rhine westphalia palatinate
-    reach call speak get know want need like looking search""".split())
+    reach call speak get know want need like looking search awarded contacts industry culture tourism hospitality
+    energy renewable digitalisation digitization succession upskilling morning evening good whats pls winers
+    forest mountains black cologne nuremberg munich western pomerania abroad family friendly glass ones""".split())
 # words that are German and not English
 GERMAN = frozenset("""der die das den dem des ein eine einen einem einer und oder aber nicht kein keine welche
     welcher welches was wer wo wie warum wann gibt gibts es ist sind war waren wurde wurden hat haben kann

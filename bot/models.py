@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
+from . import i18n
 from .store import NetworkSummary
 
 INTENTS = ("region", "nearby", "award", "profile", "contact", "topic", "help", "clarify", "unknown", "info")
@@ -180,7 +181,8 @@ class Answer:
     extra_years: list[int] = field(default_factory=list)
     extra_topics: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # slots taken from the conversation (see Query.reused)
-    lang: str = "de"  # the language the answer is written in (bot.i18n)
+    # the language the answer is written in: the one in use where it is made (bot.i18n.use)
+    lang: str = field(default_factory=i18n.current)
     faq: str | None = None  # the programme question answered (data/faq.yaml id), for intent "info"
     scope: str | None = None  # why "das weiß ich nicht": "domain" (not about networks) or "country" (abroad)
     region_group: str | None = None  # "Ostdeutschland" …: the group whose states are the regions

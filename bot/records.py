@@ -36,7 +36,7 @@ GERMANY_BOX = (47.2, 55.1, 5.8, 15.1)  # south, north, west, east (as bot.answer
 STATUSES = ("active", "renamed", "dissolved", "ended")
 LIST_FIELDS = ("aliases", "states", "districts", "towns", "topics", "sectors", "facts", "sources", "unconfirmed")
 TEXT_FIELDS = ("name", "kind", "status", "status_note", "organisation", "website", "address", "office_contact",
-               "profile", "as_of", "seat_basis", "scope")
+               "profile", "as_of", "seat_basis", "scope", "profile_en")
 ALL_FIELDS = ("id",) + TEXT_FIELDS[:1] + LIST_FIELDS[:1] + TEXT_FIELDS[1:] + LIST_FIELDS[1:] + ("founded", "awards",
                                                                                                 "seat")
 CSV_SEPARATOR = " | "
@@ -140,7 +140,7 @@ def validate_record(raw: Any, row: int, vocab: Vocabulary, current_year: int | N
         if not isinstance(value, (str, int, float)):
             bad(name, "muss Text sein")
             continue
-        text = " ".join(str(value).split()) if name != "profile" else str(value).strip()
+        text = " ".join(str(value).split()) if name not in ("profile", "profile_en") else str(value).strip()
         if _FORBIDDEN.search(text):
             bad(name, f"enthält ein Steuer- oder Richtungszeichen (U+{ord(_FORBIDDEN.search(text).group()):04X})")
         if len(text) > MAX_TEXT:

@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 
+from . import i18n
 from .models import Answer, Button, Paragraph, Span
 
 MAX_MESSAGE = 4096
@@ -141,7 +142,9 @@ def _to_telegram(answer: Answer) -> list[TelegramMessage]:
     messages[-1].buttons = safe_buttons(answer.buttons)
     if answer.venue is not None:
         v = answer.venue
-        venue = {"latitude": v.lat, "longitude": v.lon, "title": " ".join(_sendable(v.title).split())[:256] or "Ort"}
+        with i18n.use(answer.lang):
+            fallback = i18n._("Ort")
+        venue = {"latitude": v.lat, "longitude": v.lon, "title": " ".join(_sendable(v.title).split())[:256] or fallback}
         address = " ".join(_sendable(v.address or "").split())[:256]
         if address:
             venue["address"] = address

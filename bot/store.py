@@ -64,6 +64,7 @@ class NetworkDetail(NetworkSummary):
     office_contact: str | None = None
     founded: str | None = None
     profile: str | None = None
+    profile_en: str | None = None  # an English profile, where the record has one (optional)
     facts: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)
@@ -374,7 +375,7 @@ class Store:
             facts=json.loads(row["facts"]), sources=json.loads(row["sources"]),
             unconfirmed=json.loads(row["unconfirmed"]), as_of=row["as_of"], districts=json.loads(row["districts"]),
             topics=topics, sectors=sectors, awards=awards, seat=row["seat"], seat_basis=row["seat_basis"],
-            seat_place=row["seat_place"], scope=row["scope"])
+            seat_place=row["seat_place"], scope=row["scope"], profile_en=row["profile_en"])
 
     def _point_lists(self, ids: list[str]) -> dict[str, list[tuple[float, float, str | None]]]:
         if self._points_of is not None:

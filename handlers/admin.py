@@ -19,16 +19,24 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.feedback.texts import tr
+from bot import i18n
+from bot.feedback.texts import TEXTS, tr, trn
 from bot.feedback.userdb import UserDataUnavailable
+from bot.i18n import _
 
-from .common import COUNTS, STARTED, Context, ask_brain, brain_of, caller_of, count, settings_of
+from .common import COUNTS, STARTED, Context, ask_brain, brain_of, caller_of, count, language_of, settings_of
 from .outbox import broadcast, deliver
 from .send import reply
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "Dieser Befehl ist nur für Administratoren des Bots verfügbar."
+REFUSAL = TEXTS["only_admins"]  # in the user's language (bot.feedback.texts)
+
+
+async def _refuse(update: Update, context: Context) -> None:
+    with i18n.use(language_of(update, context)):
+        text = tr("only_admins")
+    await update.effective_message.reply_text(text)
 
 
 def _is_admin(update: Update, context: Context) -> bool:
@@ -55,24 +63,31 @@ async def _send(update: Update, text: str) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     if not _is_admin(update, context):
-        await update.effective_message.reply_text(REFUSAL)
+        await _refuse(update, context)
         return
     count(context, "admin")
     brain = brain_of(context)
     started = context.application.bot_data.get(STARTED, brain.started)
-    lines = [
-        "<b>netzwerkbot – Statistik</b>",
-        f"Laufzeit: {_uptime(time.time() - started)}",
-        f"Updates: {_table(context.application.bot_data.get(COUNTS, {}))}",
-        f"Antworten je Art: {_table(brain.intent_snapshot())}",
-        f"Datenbank: {_table(brain.store.counts())}",
-    ]
-    lines += await asyncio.to_thread(_talkback_lines, brain)
+    lang = language_of(update, context)
+    with i18n.use(lang):
+        lines = [
+            "<b>" + html.escape(_("netzwerkbot – Statistik")) + "</b>",
+            html.escape(_("Laufzeit: {uptime}")).format(uptime=_uptime(time.time() - started)),
+            html.escape(_("Updates: {counts}")).format(counts=_table(context.application.bot_data.get(COUNTS, {}))),
+            html.escape(_("Antworten je Art: {counts}")).format(counts=_table(brain.intent_snapshot())),
+            html.escape(_("Datenbank: {counts}")).format(counts=_table(brain.store.counts())),
+        ]
+    lines += await asyncio.to_thread(_talkback_lines, brain, lang)
     await _send(update, "\n".join(lines))
 
 
-def _talkback_lines(brain) -> list[str]:
+def _talkback_lines(brain, lang: str = i18n.DEFAULT) -> list[str]:
     """Satisfaction per intent (👍/👎 and the share of 👍), comments, open reports, homes and subscriptions."""
+    with i18n.use(lang):
+        return _talkback_lines_in(brain)
+
+
+def _talkback_lines_in(brain) -> list[str]:
     try:
         rows, counts = brain.talkback.satisfaction()
     except UserDataUnavailable:
@@ -92,7 +107,7 @@ def _talkback_lines(brain) -> list[str]:
 
 async def on_reload(update: Update, context: Context) -> None:
     if not _is_admin(update, context):
-        await update.effective_message.reply_text(REFUSAL)
+        await _refuse(update, context)
         return
     count(context, "admin")
     try:
@@ -100,12 +115,15 @@ async def on_reload(update: Update, context: Context) -> None:
     except Exception as exc:  # the brain keeps the old database; say why, without a traceback wall
         log.warning("Reload failed: %s", type(exc).__name__, exc_info=True)
         reason = settings_of(context).redact(str(exc))[:500]
-        await _send(update, f"<b>Neu laden fehlgeschlagen</b> – die bisherigen Daten bleiben aktiv.\n"
-                            f"{html.escape(reason)}")
+        with i18n.use(language_of(update, context)):
+            failed = html.escape(_("Neu laden fehlgeschlagen")), html.escape(_("die bisherigen Daten bleiben aktiv."))
+        await _send(update, f"<b>{failed[0]}</b> – {failed[1]}\n{html.escape(reason)}")
         return
     log.info("Database reloaded: %s", counts)
-    told = "\n" + html.escape(tr("admin.news_queued", count=len(news))) if news else ""
-    await _send(update, f"<b>Daten neu geladen.</b>\n{_table(counts)}{told}")
+    with i18n.use(language_of(update, context)):
+        told = "\n" + html.escape(trn("admin.news_queued", len(news))) if news else ""
+        done = html.escape(_("Daten neu geladen."))
+    await _send(update, f"<b>{done}</b>\n{_table(counts)}{told}")
     if news:
         broadcast(context.application, news)
 
@@ -113,7 +131,7 @@ async def on_reload(update: Update, context: Context) -> None:
 async def on_reports(update: Update, context: Context) -> None:
     """/meldungen: the open reports, answered by the brain (which checks the admin again)."""
     if not _is_admin(update, context):
-        await update.effective_message.reply_text(REFUSAL)
+        await _refuse(update, context)
         return
     count(context, "admin")
     answer = await ask_brain(context, "ask", update.effective_message.text, caller=caller_of(update))

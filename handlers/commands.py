@@ -16,55 +16,47 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
+from bot import i18n
 from bot.feedback.phrases import TELEGRAM_COMMANDS
+from bot.i18n import N_
 from bot.understanding import COMMAND_ALIASES
 
 from .common import Context, ask_brain, caller_of, count, rate_ok
 from .outbox import deliver
 from .send import reply
 
-# The menu Telegram shows after "/": German by default, English for English-language clients.
-MENU_DE = [
-    ("start", "Start und Überblick"),
-    ("hilfe", "So fragen Sie den Bot"),
-    ("naehe", "Netzwerke in Ihrer Nähe (Standort oder PLZ)"),
-    ("region", "Netzwerke in einem Bundesland, Kreis oder Ort"),
-    ("netzwerk", "Profil eines Netzwerks, z. B. /netzwerk Jenaer Allianz"),
-    ("kontakt", "Kontakt eines Netzwerks"),
-    ("award", "Auszeichnung „Innovatives Netzwerk“, z. B. /award 2013"),
-    ("themen", "Netzwerke nach Thema oder Branche"),
-    ("heimat", "Ihren Ort merken: dann genügt „in meiner Nähe“"),
-    ("abo", "Neues in Ihrer Region per Nachricht"),
-    ("melden", "Fehler oder fehlendes Netzwerk melden"),
-    ("quellen", "Woher die Daten stammen"),
-    ("datenschutz", "Was mit Ihren Daten geschieht"),
-    ("vergessen", "Alles löschen, was über Sie gespeichert ist"),
-]
-MENU_EN = [
-    ("start", "Start and overview"),
-    ("help", "How to ask the bot"),
-    ("naehe", "Networks near you (location or postcode)"),
-    ("region", "Networks in a state, district or town"),
-    ("netzwerk", "Profile of a network, e.g. /netzwerk Jenaer Allianz"),
-    ("kontakt", "Contact details of a network"),
-    ("award", "'Innovative network' award, e.g. /award 2013"),
-    ("themen", "Networks by topic or sector"),
-    ("heimat", "Remember your place for 'near me'"),
-    ("abo", "News of your region by message"),
-    ("melden", "Report an error or a missing network"),
-    ("quellen", "Where the data comes from"),
-    ("datenschutz", "Privacy"),
-    ("vergessen", "Delete everything stored about you"),
+# The menu Telegram shows after "/": one list, each command with its German and its English name (both are
+# understood) and its description, translated through the message catalogue; ``menu(lang)`` makes it for
+# ``setMyCommands`` (German by default, English for English-language clients).
+MENU = [
+    ("start", "start", N_("Start und Überblick")),
+    ("hilfe", "help", N_("So fragen Sie den Bot")),
+    ("naehe", "near", N_("Netzwerke in Ihrer Nähe (Standort oder PLZ)")),
+    ("region", "region", N_("Netzwerke in einem Bundesland, Kreis oder Ort")),
+    ("netzwerk", "network", N_("Profil eines Netzwerks, z. B. /netzwerk Jenaer Allianz")),
+    ("kontakt", "contact", N_("Kontakt eines Netzwerks")),
+    ("award", "award", N_("Auszeichnung „Innovatives Netzwerk“, z. B. /award 2013")),
+    ("themen", "topics", N_("Netzwerke nach Thema oder Branche")),
+    ("heimat", "home", N_("Ihren Ort merken: dann genügt „in meiner Nähe“")),
+    ("abo", "subscribe", N_("Neues in Ihrer Region per Nachricht")),
+    ("melden", "report", N_("Fehler oder fehlendes Netzwerk melden")),
+    ("quellen", "sources", N_("Woher die Daten stammen")),
+    ("datenschutz", "privacy", N_("Was mit Ihren Daten geschieht")),
+    ("vergessen", "forget", N_("Alles löschen, was über Sie gespeichert ist")),
+    ("sprache", "language", N_("Sprache wählen: Deutsch oder Englisch")),
 ]
 
 _VALID_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 # Every alias the brain understands that Telegram accepts as a command name ("nähe" is not one).
-COMMANDS = sorted({name for name in COMMAND_ALIASES if _VALID_COMMAND.match(name)} | {n for n, _ in MENU_DE}
+COMMANDS = sorted({name for name in COMMAND_ALIASES if _VALID_COMMAND.match(name)}
+                  | {name for de, en, _text in MENU for name in (de, en)}
                   | {name for name in TELEGRAM_COMMANDS if _VALID_COMMAND.match(name)})
 
 
-def menu(language: str = "de") -> list[BotCommand]:
-    return [BotCommand(name, text) for name, text in (MENU_EN if language == "en" else MENU_DE)]
+def menu(language: str = i18n.DEFAULT) -> list[BotCommand]:
+    """The command menu in ``language``: its command names and descriptions."""
+    with i18n.use(language):
+        return [BotCommand(en if i18n.current() == "en" else de, i18n._(text)) for de, en, text in MENU]
 
 
 async def on_command(update: Update, context: Context) -> None:

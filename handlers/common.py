@@ -13,6 +13,7 @@ from collections import Counter
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot import i18n
 from bot.brain import Brain
 from bot.models import Answer, Caller
 from bot.settings import Settings
@@ -58,6 +59,23 @@ async def ask_brain(context: Context, kind: str, *args, caller: Caller | None = 
     if answer is None:
         answer = await asyncio.to_thread(getattr(brain, kind), *args, caller=caller)
     return answer
+
+
+def language_of(update: object, context: Context) -> str:
+    """The language the brain would answer ``update`` in (the chat's choice, else the client's), for the few
+    texts the handlers send themselves (the rate-limit notice, the apology after an error)."""
+    if not isinstance(update, Update):
+        return i18n.DEFAULT
+    try:
+        return brain_of(context).language(caller_of(update))
+    except Exception:  # noqa: BLE001 - a text in the default language is better than none
+        return i18n.DEFAULT
+
+
+def translated(update: object, context: Context, message: str) -> str:
+    """``message`` (a German text marked with ``N_``) in the language of ``update``."""
+    with i18n.use(language_of(update, context)):
+        return i18n._(message)
 
 
 def settings_of(context: Context) -> Settings:
@@ -106,7 +124,7 @@ async def rate_ok(update: Update, context: Context) -> bool:
     log.info("Rate limit reached for a user (%s)", verdict)
     if update.callback_query:
         # A callback query must always be answered, or the client shows a spinner.
-        await update.callback_query.answer(NOTICE if verdict == "notice" else None)
+        await update.callback_query.answer(translated(update, context, NOTICE) if verdict == "notice" else None)
     elif verdict == "notice" and update.effective_message:
-        await update.effective_message.reply_text(NOTICE)
+        await update.effective_message.reply_text(translated(update, context, NOTICE))
     return False

@@ -16,13 +16,15 @@ from telegram import Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from .common import count, update_kind
+from bot.i18n import N_
+
+from .common import count, translated, update_kind
 from .send import Target
 
 log = logging.getLogger(__name__)
 
-APOLOGY = ("Entschuldigung, da ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal – "
-           "oder schreiben Sie /hilfe.")
+APOLOGY = N_("Entschuldigung, da ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal – "
+             "oder schreiben Sie /hilfe.")
 
 
 def describe(error: BaseException) -> str:
@@ -46,6 +48,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.debug("Error message: %r", error)
         message = update.effective_message if isinstance(update, Update) else None
         if isinstance(message, Message):  # not for inline queries: there is no chat to write to
-            await context.bot.send_message(text=APOLOGY, **Target.of(message).kwargs(first=False))
+            await context.bot.send_message(text=translated(update, context, APOLOGY),
+                                           **Target.of(message).kwargs(first=False))
     except Exception as exc:  # noqa: BLE001 - an error handler that raises would only log more noise
         log.warning("Error handler could not complete: %s", type(exc).__name__)

@@ -14,9 +14,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from bot.i18n import N_
+
 WINDOW_SECONDS = 60.0
-NOTICE = ("Sie senden sehr viele Nachrichten in kurzer Zeit. Bitte warten Sie einen Moment – "
-          "danach antworte ich wieder gern.")
+# sent in the user's language (handlers.common.rate_ok)
+NOTICE = N_("Sie senden sehr viele Nachrichten in kurzer Zeit. Bitte warten Sie einen Moment – "
+            "danach antworte ich wieder gern.")
 
 
 @dataclass

@@ -25,15 +25,18 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
+from bot import i18n
+from bot.i18n import N_
 from bot.models import Answer, Button
 from bot.render import TelegramMessage, to_telegram
 
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-LOCATION_BUTTON = "📍 Standort senden"
-LOCATION_ACK = "📍 Standort erhalten."
-LOCATION_HINT = f"Tippen Sie unten auf „{LOCATION_BUTTON}“."
+# in the answer's language (``Answer.lang``)
+LOCATION_BUTTON = N_("📍 Standort senden")
+LOCATION_ACK = N_("📍 Standort erhalten.")
+LOCATION_HINT = N_("Tippen Sie unten auf „{button}“.")
 KEYBOARD_SHOWN = "location_keyboard_shown"  # chat_data flag: our reply keyboard is on screen
 
 
@@ -89,8 +92,10 @@ def inline_keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return found
 
 
-def location_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(LOCATION_BUTTON, request_location=True)]],
+def location_keyboard(lang: str = i18n.DEFAULT) -> ReplyKeyboardMarkup:
+    with i18n.use(lang):
+        text = i18n._(LOCATION_BUTTON)
+    return ReplyKeyboardMarkup([[KeyboardButton(text, request_location=True)]],
                                one_time_keyboard=True, resize_keyboard=True)
 
 
@@ -155,13 +160,16 @@ async def send_message(bot: Bot, target: Target, message: TelegramMessage, *, fi
 
 
 async def send_messages(bot: Bot, target: Target, messages: list[TelegramMessage], *, first: bool = True,
-                        reply_keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None) -> list[Message]:
+                        reply_keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
+                        lang: str = i18n.DEFAULT) -> list[Message]:
     """Send ``messages`` in order. A reply keyboard goes on the first message without inline
-    buttons; if every message has inline buttons, a short acknowledgement carries it first."""
+    buttons; if every message has inline buttons, a short acknowledgement (in ``lang``) carries it first."""
     sent: list[Message] = []
     pending = reply_keyboard
     if pending is not None and all(m.buttons for m in messages):
-        text = LOCATION_ACK if isinstance(pending, ReplyKeyboardRemove) else LOCATION_HINT
+        with i18n.use(lang):
+            text = i18n._(LOCATION_ACK) if isinstance(pending, ReplyKeyboardRemove) else \
+                i18n._(LOCATION_HINT).format(button=i18n._(LOCATION_BUTTON))
         sent.append(await _with_retry(bot.send_message, text=text, reply_markup=pending, **target.kwargs(first)))
         pending, first = None, False
     for message in messages:
@@ -176,7 +184,7 @@ async def send_messages(bot: Bot, target: Target, messages: list[TelegramMessage
 async def send_answer(bot: Bot, target: Target, answer: Answer, *,
                       reply_keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None) -> list[Message]:
     """Render ``answer`` and send all of its messages to ``target``."""
-    return await send_messages(bot, target, to_telegram(answer), reply_keyboard=reply_keyboard)
+    return await send_messages(bot, target, to_telegram(answer), reply_keyboard=reply_keyboard, lang=answer.lang)
 
 
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> list[Message]:
@@ -191,7 +199,7 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answ
     keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
     chat_data = context.chat_data if context.chat_data is not None else {}
     if answer.request_location and private:
-        keyboard = location_keyboard()
+        keyboard = location_keyboard(answer.lang)
         chat_data[KEYBOARD_SHOWN] = True
     elif chat_data.pop(KEYBOARD_SHOWN, False):
         keyboard = ReplyKeyboardRemove()

@@ -497,8 +497,11 @@ class FakeBotApi(BotApiCore):
 class UpdateFactory:
     """Update dicts as Telegram sends them. Messages get increasing ids per factory."""
 
-    def __init__(self, user_id: int = 4711, first_name: str = "Erika"):
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "de"}
+    def __init__(self, user_id: int = 4711, first_name: str = "Erika", language_code: str | None = "de"):
+        """``language_code``: the user's client language as Telegram sends it ("de", "en-GB"; None: none)."""
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code is not None:
+            self.user["language_code"] = language_code
         self._ids = itertools.count(1)
 
     def user_with(self, user_id: int) -> dict:

@@ -91,7 +91,7 @@ def test_users_talk_back_end_to_end(api, make_env, run_bot, db_copy, tmp_path): 
                               capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0 and "2 neu" in imported.stdout, imported.stderr
     seen = len(chat._sent(USER))
-    chat.after(admin.message("/reload"), ADMIN, "Neuigkeiten für 1 Abonnent(en)")
+    chat.after(admin.message("/reload"), ADMIN, "Neuigkeiten für 1 Abonnenten")
     news = chat.wait(USER, "Neu in Ihrer Region", seen)
     assert "Fachkräftenetz Leinetal" in news.params["text"] and "Isartal" not in news.params["text"]
 

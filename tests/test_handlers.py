@@ -21,7 +21,7 @@ from bot.brain import Brain
 from bot.models import Answer, Button
 from bot.render import MAX_CALLBACK, MAX_MESSAGE, TelegramMessage, to_telegram
 from bot.settings import PROJECT_ROOT, Settings
-from handlers import logsafety
+from handlers import commands, logsafety
 from handlers.app import build_application, post_init
 from handlers.common import COUNTS, LIMITER
 from handlers.errors import APOLOGY
@@ -150,8 +150,12 @@ async def test_post_init_sets_german_and_english_menus(harness):
     de = {c["command"]: c["description"] for c in first.params["commands"]}
     en = {c["command"]: c["description"] for c in second.params["commands"]}
     assert {"start", "hilfe", "naehe", "award", "netzwerk", "region", "kontakt", "themen", "quellen",
-            "datenschutz"} <= set(de)
-    assert "Nähe" in de["naehe"] and "near you" in en["naehe"]
+            "datenschutz", "sprache"} <= set(de)
+    # one menu through the catalogue: the English one has the English command names (the brain knows both)
+    assert {"start", "help", "near", "award", "network", "region", "contact", "topics", "sources", "privacy",
+            "language"} <= set(en)
+    assert "Nähe" in de["naehe"] and "near you" in en["near"] and "German or English" in en["language"]
+    assert set(en) <= set(commands.COMMANDS) and set(de) <= set(commands.COMMANDS)
 
 
 # -- commands ----------------------------------------------------------------------------------------

@@ -405,7 +405,7 @@ def test_vergessen_leaves_no_row_of_the_user(user, admin, brain):
     user.say("Fehler melden")  # a dialogue in progress
     assert brain.talkback.db.rows_mentioning(USER)
     done = user.say("/vergessen")
-    assert "Heimatort" in text(done) and "Abo" in text(done) and "2 Meldung(en)" in text(done)
+    assert "Heimatort" in text(done) and "Abo" in text(done) and "2 Meldungen" in text(done)
     assert brain.talkback.db.rows_mentioning(USER) == []
     assert brain.talkback.db.report(open_id).body == "Offen bleibt diese Meldung."  # the text stays, anonymous
     assert not brain.talkback.flows.has(user.caller.conversation)

@@ -181,7 +181,7 @@ async def test_news_go_out_through_the_job_queue_and_blocked_users_are_unsubscri
         assert import_file(db_copy, path, Catalog.load(DATA_DIR)).ok
         mark = len(h.core.calls)
         reply = only(await say(h, "/reload", user=ADMIN), "sendMessage")
-        assert "Neuigkeiten für 2 Abonnent(en)" in reply.params["text"]
+        assert "Neuigkeiten für 2 Abonnenten" in reply.params["text"]
         assert len(h.app.bot_data[NEWS_QUEUE]) == 2  # queued for the job, not sent by the handler
         h.core.inject("sendMessage", times=1, status=403, description="Forbidden: bot was blocked by the user")
         await h.app.start()  # the JobQueue runs from here on

@@ -17,6 +17,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import i18n
+
 FLOW_LIMIT = 10_000  # conversations with a dialogue in progress (LRU beyond)
 FLOW_TTL = 30 * 60.0  # seconds of silence after which a dialogue is forgotten
 
@@ -27,6 +29,7 @@ class Flow:
     step: str = ""
     data: dict = field(default_factory=dict)
     touched: float = 0.0
+    lang: str = field(default_factory=i18n.current)  # the dialogue's language: what the user types keeps it
 
 
 class Flows:
@@ -50,6 +53,14 @@ class Flows:
             flow.touched = now
             self._flows.move_to_end(key)
             return flow
+
+    def peek(self, key: str | None) -> Flow | None:
+        """The flow of ``key`` if there is a live one, without touching it (it does not count as use)."""
+        if key is None:
+            return None
+        with self._lock:
+            flow = self._flows.get(key)
+            return flow if flow is not None and self.clock() - flow.touched <= self.ttl else None
 
     def has(self, key: str | None) -> bool:
         return self.get(key) is not None

@@ -44,15 +44,16 @@ def own_command(text: str) -> str | None:
 
 
 CANCEL = {"abbrechen", "abbruch", "stopp", "stop", "cancel", "halt", "vergiss es", "nein danke", "doch nicht",
-          "lieber nicht", "zurueck", "beenden", "abbrechen bitte", "bitte abbrechen"}
+          "lieber nicht", "zurueck", "beenden", "abbrechen bitte", "bitte abbrechen", "never mind", "no thanks"}
 YES = {"ja", "j", "jap", "jo", "yes", "ok", "okay", "senden", "absenden", "abschicken", "ja senden", "ja bitte",
        "passt", "richtig", "stimmt", "genau", "jawohl", "klar", "gerne", "gern", "ja gerne", "ja passt", "send"}
 NO = {"nein", "n", "no", "nee", "noe", "nicht senden"}
 SKIP = {"ohne", "ohne quelle", "keine", "keine quelle", "keine ahnung", "nein", "nee", "weiss nicht", "weiss ich nicht",
         "habe keine", "hab keine", "gibt keine", "ueberspringen", "skip", "weiter", "nichts", "kein kommentar",
-        "kein", "x"}
+        "kein", "x", "none", "no source", "no comment", "no", "nothing", "don t know", "not sure"}
 NEW = {"neu", "neues", "neues netzwerk", "ein neues netzwerk", "new", "fehlt", "es fehlt", "gibt es noch nicht",
-       "noch nicht drin", "noch nicht dabei", "nicht dabei", "neu eintragen"}
+       "noch nicht drin", "noch nicht dabei", "nicht dabei", "neu eintragen", "new network", "a new network",
+       "missing", "it s missing", "it is missing", "not listed"}
 HERE = {"hier", "hier bei mir", "bei mir", "bei mir hier", "hier in der naehe", "in meiner naehe", "meine naehe",
         "in der naehe", "naehe", "nahe", "um mich herum", "hier in der gegend", "in meiner gegend", "meine gegend",
         "meine region", "in meiner region", "near me", "nearby", "around me", "was gibt es hier",

@@ -32,12 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from .. import actions
+from .. import actions, i18n
+from ..answer import award_label
+from ..i18n import _, day, number
 from ..models import Answer, Button, Caller, Notice, Region, b, i, t
 from ..textnorm import clean, fold
 from . import phrases
 from .flows import Flow, Flows
-from .texts import tr
+from .texts import tr, trn
 from .userdb import Home, Report, UserDataUnavailable, UserDB
 
 if TYPE_CHECKING:
@@ -156,15 +158,17 @@ def ref_of_action(action: str) -> str:
     return kind + rest
 
 
-def _place_label(report: Report) -> str:
+def _place_label(report: Report, state_name: Callable[[str], str] = lambda name: name) -> str:
+    """ "Oldenburg (Niedersachsen)"; ``state_name`` names the state in the answer's language."""
     if not report.place_name:
         return ""
-    state = f" ({report.place_state})" if report.place_state and report.place_state != report.place_name else ""
+    state = f" ({state_name(report.place_state)})" if report.place_state and report.place_state != report.place_name \
+        else ""
     return report.place_name + state
 
 
 def _day(iso: str | None) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}" if iso and len(iso) >= 10 else ""
+    return day(iso) if iso and len(iso) >= 10 else ""
 
 
 class Talkback:
@@ -425,7 +429,7 @@ class Talkback:
             return None
         open_now = self.db.open_reports_of(caller.user)
         if open_now >= MAX_OPEN_PER_USER:
-            return tr("report.too_many_open", count=open_now)
+            return trn("report.too_many_open", open_now)
         with self._recent_lock:
             recent = self._recent.get(caller.user)
             now = self.clock()
@@ -434,7 +438,7 @@ class Talkback:
             if recent is not None and not recent:
                 del self._recent[caller.user]
             if recent and len(recent) >= MAX_PER_DAY:
-                return tr("report.too_many_today", count=len(recent))
+                return trn("report.too_many_today", len(recent))
         return None
 
     def _note_sent(self, user: str | None) -> None:
@@ -633,7 +637,8 @@ class Talkback:
             answer.add(b(tr("report.new_network")), t(data["new_name"]))
             place = data.get("place") or {}
             if place.get("name"):
-                state = f" ({place['state']})" if place.get("state") and place["state"] != place["name"] else ""
+                state = f" ({self.brain.catalog.state_name(place['state'])})" \
+                    if place.get("state") and place["state"] != place["name"] else ""
                 answer.add(b(tr("report.place")), t(place["name"] + state))
         else:
             answer.add(b(tr("report.network")), t(data["network_name"]))
@@ -665,7 +670,8 @@ class Talkback:
         if report is not None:
             open_count = self.db.count_reports("open")
             for admin in sorted(self.admins):
-                answer.outbox.append(Notice(admin, self._admin_card(report, open_count)))
+                with i18n.use(self.brain.language_of_user(admin)):
+                    answer.outbox.append(Notice(admin, self._admin_card(report, open_count)))
         return answer
 
     # -- buttons of the report dialogue ------------------------------------------------------------------
@@ -737,7 +743,7 @@ class Talkback:
         else:
             answer.add(t(tr("admin.new", name=report.network_name)))
             if report.place_name:
-                answer.add(t(tr("admin.place", place=_place_label(report))))
+                answer.add(t(tr("admin.place", place=_place_label(report, self.brain.catalog.state_name))))
         body = report.body if full else user_text(report.body, 300)[0]
         answer.add(t(tr("admin.body", body=body)))
         if report.source_url:
@@ -794,7 +800,8 @@ class Talkback:
         outbox = []
         if report.reporter:
             key_text = "reporter.accepted" if verb == "a" else "reporter.rejected"
-            outbox.append(Notice(report.reporter, text_answer("report", tr(key_text, id=report.id,
+            with i18n.use(self.brain.language_of_user(report.reporter)):
+                outbox.append(Notice(report.reporter, text_answer("report", tr(key_text, id=report.id,
                                                                               name=report.network_name))))
         done = tr("admin.accepted" if verb == "a" else "admin.rejected", id=report_id)
         told = tr("admin.told") if report.reporter else tr("admin.not_told")
@@ -814,11 +821,12 @@ class Talkback:
         self.db.add_note(report_id, "admin", question)
         if not report.reporter:
             return text_answer("admin", tr("admin.not_told"))
-        notice = Answer("report")
-        notice.add(b(tr("reporter.question", id=report_id, name=report.network_name)))
-        notice.add(t(question))
-        notice.add(i(tr("reporter.question_hint")))
-        notice.buttons = [[Button(tr("btn.reply"), actions.reply_to(report_id))]]
+        with i18n.use(self.brain.language_of_user(report.reporter)):
+            notice = Answer("report")
+            notice.add(b(tr("reporter.question", id=report_id, name=report.network_name)))
+            notice.add(t(question))
+            notice.add(i(tr("reporter.question_hint")))
+            notice.buttons = [[Button(tr("btn.reply"), actions.reply_to(report_id))]]
         answer = text_answer("admin", tr("admin.question_sent", id=report_id))
         answer.outbox.append(Notice(report.reporter, notice))
         return answer
@@ -845,10 +853,11 @@ class Talkback:
         self.db.add_note(report_id, "reporter", body)
         answer = text_answer("report", tr("reporter.reply_sent"))
         for admin in sorted(self.admins):
-            card = Answer("admin")
-            card.add(b(tr("admin.reply", id=report_id)))
-            card.add(t(body))
-            card.buttons = [self._decision_row(report_id, short=False)]
+            with i18n.use(self.brain.language_of_user(admin)):
+                card = Answer("admin")
+                card.add(b(tr("admin.reply", id=report_id)))
+                card.add(t(body))
+                card.buttons = [self._decision_row(report_id, short=False)]
             answer.outbox.append(Notice(admin, card))
         return answer
 
@@ -1043,8 +1052,9 @@ class Talkback:
                                                 among=candidates) if candidates else []
             if not near and not new_years:
                 continue
-            notices.append(Notice(subscription.user, self._news_answer(subscription, near, new_ids, new_awards,
-                                                                       new_years), kind="news"))
+            with i18n.use(self.brain.language_of_user(subscription.user)):
+                news = self._news_answer(subscription, near, new_ids, new_awards, new_years)
+            notices.append(Notice(subscription.user, news, kind="news"))
         log.info("News after reload: %d new networks, %d new awards, %d new years; %d of %d subscribers told",
                  len(new_ids), len(new_awards), len(new_years), len(notices), len(subscriptions))
         return notices
@@ -1062,7 +1072,7 @@ class Talkback:
             summaries = {s.id: s for s in self.brain.store.summaries_by_ids(ids)}
         awards_of: dict[str, list[str]] = {}
         for nid, year, award in sorted(new_awards, key=lambda p: (p[1], p[2])):
-            awards_of.setdefault(nid, []).append(f"{award} {year}")
+            awards_of.setdefault(nid, []).append(award_label(award, year))
         fresh_ids = [nid for nid in ids if nid in new_ids and nid in summaries]
         awarded = [nid for nid in ids if nid not in new_ids and nid in awards_of and nid in summaries]
         shown = []
@@ -1074,7 +1084,8 @@ class Talkback:
                 net = summaries[nid]
                 shown.append(net)
                 km = km_of[nid]
-                details = [", ".join(net.towns[:1] or net.states), "im Ort" if km < 1 else f"{km:.0f} km"]
+                details = [", ".join(net.towns[:1] or self.brain.catalog.state_names(net.states)),
+                           _("im Ort") if km < 1 else _("{km} km").format(km=number(km))]
                 if nid in awards_of:
                     details.append("🏆 " + "; ".join(awards_of[nid]))
                 answer.add(t(f"{len(shown)}. "), b(net.name), t(" – " + " · ".join(d for d in details if d)))
@@ -1107,7 +1118,7 @@ class Talkback:
         if done["abo"]:
             items.append(tr("forget.abo"))
         if done["reports"]:
-            items.append(tr("forget.reports", count=done["reports"]))
+            items.append(trn("forget.reports", done["reports"]))
         if flow is not None:
             items.append(tr("forget.flow"))
         return text_answer("forget", tr("forget.done", items=", ".join(items)) if items else tr("forget.nothing"))

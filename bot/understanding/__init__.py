@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from ..catalog import Catalog
 from ..gazetteer import Gazetteer
+from ..i18n import _
 from ..models import Query, Region
 from ..names import NameMatcher
 from ..store import Store
@@ -75,7 +76,8 @@ class Understanding(CommandsMixin, FollowUpMixin, RulesMixin, ScopeMixin, PartsM
         notes = []
         if len(text) > MAX_CHARS:
             text = text[:MAX_CHARS]
-            notes.append(f"Ihre Nachricht war sehr lang; ich habe nur die ersten {MAX_CHARS} Zeichen gelesen.")
+            notes.append(_("Ihre Nachricht war sehr lang; ich habe nur die ersten {n} Zeichen gelesen.").format(
+                n=MAX_CHARS))
         if not text:
             return Query(intent="help", text=text, info="empty", notes=notes)
         match = COMMAND.match(text)

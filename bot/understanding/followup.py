@@ -24,6 +24,7 @@ import re
 from dataclasses import replace
 
 from .. import actions
+from ..i18n import _
 from ..models import Choice, Query
 from ..textnorm import fold
 from .lexicon import (
@@ -153,7 +154,7 @@ class FollowUpMixin:
         page = state.page + step
         if page < 0 or page >= state.pages:
             query = replace(state.query, page=min(max(page, 0), state.pages - 1), reused=["page"], notes=[])
-            query.notes = ["Das ist bereits die letzte Seite." if step > 0 else "Das ist bereits die erste Seite."]
+            query.notes = [_("Das ist bereits die letzte Seite.") if step > 0 else _("Das ist bereits die erste Seite.")]
             return query
         return replace(state.query, page=page, reused=["page"], notes=[], count_only=False)
 
