@@ -403,12 +403,16 @@ def test_vergessen_leaves_no_row_of_the_user(user, admin, brain):
     user.press("v:-:region:list")
     user.say("Mehr Karten bitte")
     user.say("Fehler melden")  # a dialogue in progress
+    brain.languages.choose(user.caller.conversation, "de")
     assert brain.talkback.db.rows_mentioning(USER)
     done = user.say("/vergessen")
     assert "Heimatort" in text(done) and "Abo" in text(done) and "2 Meldungen" in text(done)
     assert brain.talkback.db.rows_mentioning(USER) == []
     assert brain.talkback.db.report(open_id).body == "Offen bleibt diese Meldung."  # the text stays, anonymous
     assert not brain.talkback.flows.has(user.caller.conversation)
+    # nor what the brain keeps in memory: the chat's last turn and its language choice
+    assert brain.conversations.get(user.caller.conversation) is None
+    assert brain.languages.get(user.caller.conversation) is None
     assert "nichts gespeichert" in text(user.say("/vergessen"))
     decided = admin.press(f"R:{open_id}:a")
     assert not decided.outbox and "nicht mehr erreichbar" in text(decided)

@@ -1102,6 +1102,9 @@ class Talkback:
     # == forgetting ========================================================================================
     def _forget(self, caller: Caller, key: str) -> Answer:
         flow = self.flows.end(key)
+        # what the brain keeps of the chat in memory goes too: its last turn and its language choice
+        self.brain.forget_conversation(caller)
+        self.brain.languages.forget(caller.conversation)
         with self._recent_lock:
             self._recent.pop(caller.user or "", None)
         if not caller.user:

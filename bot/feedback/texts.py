@@ -37,8 +37,7 @@ TEXTS: dict[str, str] = {
     "btn.send": N_("✅ Senden"),
     "btn.no_source": N_("Ohne Quelle"),
     "report.title": N_("Meldung an die Redaktion"),
-    "report.faq_hint": N_("Sie können uns aber Fehler und fehlende Netzwerke melden: /melden oder die Knöpfe unten. "
-                          "Das Betreiberteam prüft jede Meldung und sagt Ihnen, was daraus wurde."),
+    "report.faq_hint": N_("Die Knöpfe unten führen direkt zur Meldung; Sie erfahren dann, was daraus wurde."),
     "report.ask_network": N_("Welches Netzwerk betrifft Ihre Meldung? Schreiben Sie seinen Namen – oder tippen Sie auf "
                              "„Neues Netzwerk“, wenn es bei uns noch fehlt. „abbrechen“ bricht ab."),
     "report.which_network": N_("Welches Netzwerk meinen Sie?"),
