@@ -231,7 +231,12 @@ class Placer:
                 return self.districts[(core, state)]
         return None
 
-    def town(self, name: str, states: list[str], district_codes: set[str]) -> dict | None:
+    def town(self, name: str, states: list[str], district_codes: set[str],
+             near: dict | None = None) -> dict | None:
+        """The gazetteer place a record's town names, among namesakes the one in the record's districts,
+        else the one near its seat (``near``: "Amberg" of the Amberg-Sulzbacher Land is the city, not
+        the village of that name in the Unterallgäu), else the bigger one."""
+        from .store import haversine_km
         key = fold(name)
         attempts = (
             self.places_by_key.get(key),
@@ -243,7 +248,11 @@ class Placer:
         for candidates in attempts:
             candidates = [c for c in candidates or [] if c["state"] in states or not states]
             if candidates:
-                return max(candidates, key=lambda c: (c["district_code"] in district_codes, not c["parent"], c["size"]))
+                def distance(c: dict) -> float:
+                    return haversine_km(near["lat"], near["lon"], c["lat"], c["lon"]) if near else 0.0
+                return max(candidates, key=lambda c: (c["district_code"] in district_codes,
+                                                      distance(c) <= SEAT_NEIGHBOURHOOD_KM, not c["parent"],
+                                                      c["size"], -distance(c)))
         return None
 
 
@@ -252,6 +261,7 @@ NETWORK_COLUMNS = (
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
     "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope", "profile_en",
 )
+SEAT_NEIGHBOURHOOD_KM = 60.0  # a town of a network is looked for near its seat before far namesakes
 SEAT_NEAR_TOWN_KM = 10.0  # a seat given as coordinates stands for the network's town nearer than this
 LABELLED_BASES = (None, "address", "organisation")  # a seat there is named by its municipality in lists
 _UPSERT_NETWORK = (
@@ -302,7 +312,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
                             district["state"] if district else states[0]))
         town_points = []
         for i, town in enumerate(rec["towns"]):
-            place = placer.town(town, states, district_codes)
+            place = placer.town(town, states, district_codes, near=seat)
             regions.append((nid, "town", town, fold(place["parent"] or place["name"]) if place else fold(town),
                             place["state"] if place else states[0]))
             if place:

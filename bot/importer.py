@@ -126,9 +126,25 @@ def export_records(db_path: Path, fmt: str) -> str:
     raise ValueError(f"unbekanntes Format {fmt!r}")
 
 
+TOWN_FAR_FROM_SEAT_KM = 150.0
+
+
+def _towns_far_from_their_seat(conn: sqlite3.Connection) -> list[tuple[str, str, float]]:
+    """Towns of a regional network placed far from its seat: usually a namesake elsewhere in the state
+    was taken for the town meant ("Amberg" in the Unterallgäu for the Amberg-Sulzbacher Land), which
+    would list the network as nearby where it is not. Networks for a whole state are left out."""
+    from .store import haversine_km
+    rows = conn.execute(
+        "select n.id, p.name, n.lat, n.lon, p.lat, p.lon from networks n join network_points p "
+        "on p.network_id = n.id where n.placed_by = 'seat' and p.name is not null "
+        "and coalesce(n.scope, '') not in ('state', 'national') order by n.id, p.name")
+    far = [(nid, town, haversine_km(lat, lon, plat, plon)) for nid, town, lat, lon, plat, plon in rows]
+    return [row for row in far if row[2] > TOWN_FAR_FROM_SEAT_KM]
+
+
 def check_database(db_path: Path) -> list[str]:
-    """Consistency problems: damage, duplicates, networks without seat or coordinates, unknown states, dangling
-    awards, award events with more named winners than awards."""
+    """Consistency problems: damage, duplicates, networks without seat or coordinates, towns far from their
+    network's seat, unknown states, dangling awards, award events with more named winners than awards."""
     conn = _open_checked(db_path, integrity=False, probe=False)  # a damaged file is reported below, not refused
     problems = []
     try:
@@ -145,6 +161,9 @@ def check_database(db_path: Path) -> list[str]:
             how = {"town": "Ortsmitte des ersten Orts", "town2": "Ortsmitte eines weiteren Orts",
                    "district": "Kreismitte"}.get(placed_by, "keine Entfernung möglich")
             problems.append(f"Ohne Sitz (seat; Entfernungen behelfsweise: {how}): {nid}")
+        for nid, town, km in _towns_far_from_their_seat(conn):
+            problems.append(f"Ort {town!r} liegt {km:.0f} km vom Sitz entfernt: {nid} – ein gleichnamiger Ort "
+                            f"anderswo? Kreis ergänzen (districts)")
         for nid, state in conn.execute(
                 "select network_id, name from network_regions where kind = 'state' "
                 "and name not in (select name from states)"):

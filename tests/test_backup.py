@@ -12,7 +12,6 @@ issue 13 (``tests/userdb_stub.py``); ``bot/userdata.py`` lives on another branch
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from bot.catalog import Catalog
 from bot.importer import import_file
 from bot.settings import PROJECT_ROOT
 
+from test_operator_faults import assert_one_clear_line, file_hash
 from userdb_stub import WRITER, make_user_db, note_ids
 
 DATA_DIR = PROJECT_ROOT / "data"
@@ -44,17 +44,7 @@ def cli(tmp_path: Path, db: Path, *args: str, **env: str) -> subprocess.Complete
 
 
 def one_clear_line(result: subprocess.CompletedProcess, *must_contain: str) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for text in must_contain:
-        assert text in lines[0], (text, lines[0])
-    return lines[0]
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return assert_one_clear_line(result, *must_contain, code=1)
 
 
 def backups(directory: Path, kind: str) -> list[Path]:

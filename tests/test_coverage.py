@@ -32,9 +32,9 @@ def test_figures_are_computed_for_every_postcode_and_district(coverage, brain):
 
 
 def test_shares_within_25_and_50_km_do_not_fall_below_todays(coverage):
-    # with the December 2026 research (228 networks): 79.4 % within 25 km, 99.4 % within 50 km (with the seats alone:
-    # 64.9 / 94.8 %, before them 61 / 92 %)
-    assert coverage.share_within(25.0) >= 0.79
+    # with the December 2026 research (228 networks): 78.7 % within 25 km, 99.4 % within 50 km (with the seats alone:
+    # 64.9 / 94.8 %, before them 61 / 92 %); 79.4 % counted a wrongly placed namesake of Amberg
+    assert coverage.share_within(25.0) >= 0.785
     assert coverage.share_within(50.0) >= 0.99
     assert coverage.districts_far_from_any(50.0) == []  # the measure: 16 before the seats, 9 with them
 

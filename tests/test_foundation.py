@@ -248,6 +248,29 @@ def test_check_reports_an_imported_network_without_seat(db_copy, tmp_path):
     assert problems == ["Ohne Sitz (seat; Entfernungen behelfsweise: Ortsmitte des ersten Orts): test-netzwerk-jena"]
 
 
+def test_a_town_is_placed_near_the_seat_not_at_a_namesake_far_away(db_copy, tmp_path):
+    # "Amberg" is also a village in the Unterallgäu: taken for the city, the Amberg-Sulzbacher network
+    # would be listed 15 km from Landsberg am Lech
+    record = dict(GOOD, id="test-amberg", name="Testnetzwerk Amberg", states=["Bayern"],
+                  districts=["Landkreis Amberg-Sulzbach"], towns=["Amberg"], seat="92224", seat_basis="district")
+    assert import_file(db_copy, _write(tmp_path / "amberg.yaml", [record]), Catalog.load(DATA_DIR)).ok
+    conn = sqlite3.connect(db_copy)
+    (lat, lon), = conn.execute("select lat, lon from network_points where network_id = 'test-amberg' "
+                               "and name = 'Amberg'").fetchall()
+    conn.close()
+    assert (round(lat, 1), round(lon, 1)) == (49.4, 11.9)
+    assert check_database(db_copy) == []
+
+
+def test_check_reports_a_town_far_from_the_seat(db_copy, tmp_path):
+    record = dict(GOOD, id="test-weit", name="Testnetzwerk weit", states=["Thüringen", "Bayern"],
+                  towns=["Jena", "Passau"], seat="07743", seat_basis="town")
+    assert import_file(db_copy, _write(tmp_path / "far.yaml", [record]), Catalog.load(DATA_DIR)).ok
+    problems = check_database(db_copy)
+    assert len(problems) == 1 and problems[0].startswith("Ort 'Passau' liegt ")
+    assert "test-weit" in problems[0]
+
+
 def test_settings_errors_name_the_setting():
     with pytest.raises(SettingsError, match="LOG_LEVEL"):
         load_settings({"LOG_LEVEL": "LOUD"})

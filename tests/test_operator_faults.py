@@ -56,8 +56,9 @@ def cli(tmp_path: Path, db: Path, *args: str, python: str = sys.executable, pree
                           capture_output=True, text=True, timeout=timeout, preexec_fn=preexec)
 
 
-def assert_one_clear_line(result: subprocess.CompletedProcess, *must_contain: str) -> str:
-    assert result.returncode != 0, result
+def assert_one_clear_line(result: subprocess.CompletedProcess, *must_contain: str, code: int | None = None) -> str:
+    """The command failed (with exit ``code`` if given) and said why in one line on stderr, no traceback."""
+    assert result.returncode != 0 if code is None else result.returncode == code, (result.returncode, result)
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr

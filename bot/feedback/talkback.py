@@ -158,6 +158,18 @@ def ref_of_action(action: str) -> str:
     return kind + rest
 
 
+def _place_choices(answer: Answer, question: str, choices: list, encode: Callable[[str], str]) -> Answer:
+    """``answer`` asking ``question`` with a button for each place offered (at most six), each carrying the
+    place in the form ``encode`` gives it (a report's or a home place's flow); a place that form cannot
+    carry is left out rather than sent as a button that would be refused."""
+    answer.add(b(question))
+    for choice in choices[:6]:
+        data = encode(ref_of_action(choice.action))
+        if actions.decode(data) is not None:
+            answer.buttons.append([Button(choice.label[:60], data)])
+    return answer
+
+
 def _place_label(report: Report, state_name: Callable[[str], str] = lambda name: name) -> str:
     """ "Oldenburg (Niedersachsen)"; ``state_name`` names the state in the answer's language."""
     if not report.place_name:
@@ -595,12 +607,7 @@ class Talkback:
             if query.intent == "region" and query.region is not None:
                 return self._set_place(flow, query.region, None)
             if query.intent == "clarify" and query.choices:
-                answer = Answer("report")
-                answer.add(b(tr("report.which_place")))
-                for choice in query.choices[:6]:
-                    ref = ref_of_action(choice.action)
-                    if actions.decode(actions.flow(ref)) is not None:
-                        answer.buttons.append([Button(choice.label[:60], actions.flow(ref))])
+                answer = _place_choices(Answer("report"), tr("report.which_place"), query.choices, actions.flow)
                 answer.buttons.append([Button(tr("btn.cancel"), actions.flow("x"))])
                 return answer
             return self._set_place(flow, None, text)
@@ -924,13 +931,7 @@ class Talkback:
                 return None if quiet else text_answer("home", tr("home.too_large"))
             return self._save_home(query.region, caller, key)
         if query.intent == "clarify" and query.choices:
-            answer = Answer("home")
-            answer.add(b(tr("home.which")))
-            for choice in query.choices[:6]:
-                ref = ref_of_action(choice.action)
-                if actions.decode(actions.home_ref(ref)) is not None:
-                    answer.buttons.append([Button(choice.label[:60], actions.home_ref(ref))])
-            return answer
+            return _place_choices(Answer("home"), tr("home.which"), query.choices, actions.home_ref)
         return None if quiet else text_answer("home", tr("home.unknown_place"))
 
     def _save_home(self, region: Region, caller: Caller, key: str) -> Answer:

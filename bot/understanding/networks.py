@@ -90,7 +90,15 @@ class NetworksMixin:
         if rest_matches and rest_matches[0].network_id in tied and (
                 self.names.knows_any(" ".join(rest)) or top.recall >= 0.95):
             decided = self._decide(matches, sig)
-        return decided if decided is not None else self._by_name_and_place(sig, rest)
+        if decided is None:
+            return self._by_name_and_place(sig, rest)
+        if isinstance(decided, list) and sig.spans:
+            # "Kooperation Fachkräftegewinnung Saarland": the name words and the place together say which
+            # networks are meant – all of them, also one whose longer name scored just below the others
+            here = self._by_name_and_place(sig, rest)
+            if isinstance(here, list) and {c.ref for c in decided} <= {c.ref for c in here}:
+                return here
+        return decided
 
     def _generic(self, word: str) -> bool:
         """A word most network names share, or a form of one ("Fachkräfteallianzen")."""

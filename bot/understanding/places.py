@@ -208,6 +208,11 @@ class PlacesMixin:
         bare = fold(re.sub(r"\(.*?\)", " ", place.name))
         return f" {key} " in f" {bare} "
 
+    @staticmethod
+    def _names_its_district(place: Place) -> bool:
+        """The place gives its district its name ("Landsberg am Lech" in the Landkreis Landsberg am Lech)."""
+        return f" {fold(place.name)} " in f" {fold(place.district or '')} "
+
     def _state_region(self, state: str) -> Region:
         centre = self.gazetteer.state_centre(state)
         return Region("state", state, state, *(centre or (None, None)), key=fold(state),
@@ -224,7 +229,10 @@ class PlacesMixin:
         # one place whose full folded name is exactly what was typed beats places matched by short name,
         # unless one of those is bigger ("Neustadt" is not the small Neustadt in Thüringen)
         exact = [p for p in places if fold(p.name) == typed]
-        if len(exact) == 1 and all(p.size <= exact[0].size for p in places):
+        if len(exact) == 1 and all(p.size <= exact[0].size for p in places) and (
+                self._names_its_district(exact[0]) or not any(self._names_its_district(p) for p in places)):
+            # ... and unless a namesake gives a district its name ("Landsberg" may be the small town in
+            # Sachsen-Anhalt or Landsberg am Lech, the seat of its Landkreis: ask)
             return exact
         if len(exact) > 1:
             # several places of exactly that name: the only one with a postcode of its own ("Eisenach" in
