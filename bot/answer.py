@@ -376,7 +376,7 @@ class Answerer(ProgrammeAnswers):
     def _inside(self, region: Region) -> list[str]:
         """Ids of networks whose region contains ``region`` (a town's district counts)."""
         if region.kind == "state":
-            return self.store.ids_in_region("state", fold(region.name))
+            return self.store.ids_in_state(region.name)  # the same networks, from a list kept in memory
         ids = []
         if region.kind in ("town", "postcode"):
             ids += self.store.ids_in_region("town", region.key or fold(region.name), region.state)

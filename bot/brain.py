@@ -112,6 +112,7 @@ class Brain:
             with i18n.use(lang):  # Babel loads a locale's number and date data on first use
                 i18n.number(1.5, 1), i18n.day("2014-05-22")
         self.store.warm_up()
+        self.names.warm_up()
 
     def clear_caches(self) -> None:
         """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""

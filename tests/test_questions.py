@@ -89,13 +89,13 @@ QUESTION_SETS = {
     "questions.yaml": (set(), 830),
     "questions_holdout.yaml": ({"Fachkräfteallianz Leipzig oder Landkreis Leipzig?"}, 120),
     # written blind for the second understanding pass (false towns, programme questions, out of scope, …)
-    "questions_understanding2.yaml": ({"contact details for the Network for Skilled Labor Harz County"}, 220),
+    "questions_understanding2.yaml": (set(), 220),
     # the third blind set, written at the end of the round for an honest figure (first run: 270/281, 96.1 %)
     "questions_holdout3.yaml": (set(), 280),
     # written blind in English (English speakers)
     "questions_en.yaml": ({"anything around Lake Constance?", "Moin Fachkräfte Kiel - tell me more",
                            "what is the nursing network in Braunschweig (Netzwerk Fachkräftesicherung in der Pflege)?",
-                           "Hohenlohe Plus, what do they do?", "anything in Dillingen?"}, 200),
+                           "Hohenlohe Plus, what do they do?"}, 200),
 }
 
 

@@ -235,3 +235,37 @@ def test_a_cached_topic_list_does_not_hold_the_topics_ids(dense_brain):
     answer = dense_brain.ask("Pflege in Jena")
     assert answer.intent == "topic" and answer.complete is not None
     assert max(_held_sets(answer.complete) + _held_sets(answer.extend), default=0) < 50
+
+
+def test_state_and_topic_lists_are_in_the_order_sql_gives(store):
+    # the lists are selected by index and ordered by the one sorted list of all networks
+    def by_sql(where: str, params: list) -> list[str]:
+        return [r[0] for r in store.conn.execute(
+            f"select network_id from network_summaries where network_id in ({where}) "
+            "order by name collate nocase, network_id", params)]
+
+    for state in ("Bayern", "Sachsen", "Bremen"):
+        expected = by_sql("select network_id from network_regions where kind = 'state' and name = ?", [state])
+        assert len(expected) > 5 and store.ids_in_state(state) == expected
+    for kind, name in store.topic_names()[:6]:
+        topic = "select network_id from network_topics where kind = ? and name = ?"
+        assert store.ids_with_topic(kind, name) == by_sql(topic, [kind, name])
+        in_bayern = by_sql(f"{topic} intersect select network_id from network_regions where kind = 'state' "
+                           "and name = ?", [kind, name, "Bayern"])
+        assert store.ids_with_topic(kind, name, "Bayern") == in_bayern
+    assert store.all_ids() == by_sql("select network_id from network_summaries", [])
+
+
+def test_a_warmed_up_name_matcher_matches_as_a_cold_one(dense_db):
+    cold = Brain(dense_db, DATA_DIR)
+    warm = Brain(dense_db, DATA_DIR)
+    warm.warm_up()
+    try:
+        assert len(warm.names._sorted) > 3 and not cold.names._sorted
+        for text in ["Netzwerk Fachkräfte", "Fachkräfteallianz Landkreis Nord", "Bündnis für Fachkräfte",
+                     "Netzwerk Schule Wirtschaft Mitte", "Welcome Center"]:
+            assert warm.names.match(text, limit=8) == cold.names.match(text, limit=8)
+            assert to_json(warm.ask(text)) == to_json(cold.ask(text))
+    finally:
+        cold.store.close()
+        warm.store.close()

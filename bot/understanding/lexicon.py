@@ -121,7 +121,8 @@ EN_NAME_WORDS = {"alliance": "allianz", "alliances": "allianz", "axis": "achse",
                  "county": "landkreis", "district": "landkreis", "st": "sankt"}
 # phrases rewritten before the words are read: English name parts, islands (their main town), words
 # written apart ("jade bay" is done by the name index itself, see SignalsMixin._join_split_names)
-PHRASES = {"skilled workers": "fachkraefte", "skilled worker": "fachkraefte", "skilled labour": "fachkraefte",
+PHRASES = {"network for skilled labor": "netzwerk fachkraeftesicherung",  # the English of "Netzwerk Fachkräftesicherung …"
+           "network for skilled labour": "netzwerk fachkraeftesicherung", "skilled workers": "fachkraefte", "skilled worker": "fachkraefte", "skilled labour": "fachkraefte",
            "skilled workers network": "fachkraeftenetzwerk", "south west": "suedwest", "north west": "nordwest",
            "north sea": "nordsee", "east frisia": "ostfriesland", "sensor technology": "sensorik",
            "get in touch": "kontakt", "reach out": "kontakt", "skilled worker network": "fachkraeftenetzwerk",

@@ -150,7 +150,8 @@ class NetworksMixin:
         found: set[str] = set()
         for key in keys:
             if key not in self._located:
-                self._located[key] = set(self.store.ids_in_region(*key))
+                self._located[key] = set(self.store.ids_in_state(span.value) if key[0] == "state"
+                                         else self.store.ids_in_region(*key))
             found |= self._located[key]
         return found
 

@@ -134,7 +134,7 @@ class SignalsMixin:
         out: list[str] = []
         index = 0
         while index < len(tokens):
-            for n in (3, 2, 1):
+            for n in (4, 3, 2, 1):
                 phrase = " ".join(tokens[index:index + n])
                 if len(tokens) - index >= n and phrase in PHRASES and \
                         not any(" ".join(out[-2:]).endswith(guard) for guard in PHRASE_GUARDS.get(phrase, ())):
