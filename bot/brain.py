@@ -100,7 +100,9 @@ class Brain:
             old = self.store
             self._open(auto_build=True)
             old.close()
-            return self.store.counts()
+            counts = self.store.counts()
+        self.warm_up()  # as after start; questions are answered meanwhile (see warm_up)
+        return counts
 
     def warm_up(self) -> None:
         """Load what the first questions of a kind would otherwise load (see ``Store.warm_up``); the bot

@@ -15,6 +15,7 @@ import pytest
 from telegram.request import HTTPXRequest
 
 from bot.brain import Brain
+from bot.render import to_json
 from handlers import common
 from handlers.request import PooledRequest
 
@@ -74,6 +75,14 @@ def test_reload_forgets_cached_answers(fresh_brain):
     fresh_brain.ask("Sachsen")
     fresh_brain.reload()
     assert fresh_brain.cached("ask", "Sachsen") is None
+
+
+def test_reload_warms_the_new_database_up(fresh_brain):
+    # the first state question after /reload does not build the state lists (as after a start)
+    fresh_brain.reload()
+    assert ("state", "Bayern") in fresh_brain.store._id_lists and fresh_brain.store._grid_cells is not None
+    listed = [n["id"] for n in to_json(fresh_brain.ask("Netzwerke in Bayern"))["networks"]]
+    assert sorted(fresh_brain.store.ids_in_state("Bayern")) == sorted(listed) and len(listed) > 20
 
 
 def test_cache_weight_counts_the_ids_held_and_bounds_the_cache(fresh_brain, monkeypatch):
