@@ -26,10 +26,12 @@ result is the same as scoring everything.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, combinations
 
@@ -141,18 +143,30 @@ class NameMatcher:
         self._joined: dict[str, tuple[str, str] | None] = {}
         self._by_length: dict[int, tuple[list[str], list[int]]] = {}
 
-    def warm_up(self, common: int = WARM_POSTINGS) -> None:
-        """Compute now what the first question with a common name word would wait for: the weight of every
-        name and the sorted postings of words in more than ``common`` names ("netzwerk", "fachkräfte":
-        ~40-90 ms each at 100k). Built aside and then added, so questions answered meanwhile are not
-        disturbed (the values are the same either way)."""
-        idf, strings = self.idf, self.strings
-        weights = {i: sum(idf[w] for w in set(words)) for i, (_nid, _text, words) in enumerate(strings)}
-        self._weight.update(weights)
-        for word, postings in list(self.index.items()):
-            if len(postings) > common and word not in self._sorted:
-                order = sorted(postings, key=lambda i: (weights[i], i))
-                self._sorted[word] = (order, [weights[i] for i in order])
+    def warm_up(self) -> None:
+        """Compute now what the first question with a common name word would wait for (see
+        :meth:`warm_up_steps`)."""
+        for step in self.warm_up_steps():
+            step()
+
+    def warm_up_steps(self, common: int = WARM_POSTINGS) -> list[Callable[[], None]]:
+        """In small steps: the weight of every name, then the sorted postings of each word in more than
+        ``common`` names ("netzwerk", "fachkräfte": ~40-90 ms each at 100k). Values are built aside and
+        then added, so questions answered meanwhile are not disturbed (the values are the same either way)."""
+        def weights() -> None:
+            idf = self.idf
+            self._weight.update({i: sum(idf[w] for w in set(words))
+                                 for i, (_nid, _text, words) in enumerate(self.strings) if i not in self._weight})
+
+        def postings(word: str) -> None:
+            if word not in self._sorted:
+                weight = self._string_weight
+                order = sorted(self.index[word], key=lambda i: (weight(i), i))
+                self._sorted[word] = (order, [weight(i) for i in order])
+
+        common_words = sorted((w for w, found in self.index.items() if len(found) > common),
+                              key=lambda w: -len(self.index[w]))
+        return [weights] + [functools.partial(postings, word) for word in common_words]
 
     def clear_caches(self) -> None:
         """Forget memoised similar words and matches (the benchmark times questions without them)."""

@@ -80,6 +80,7 @@ def test_reload_forgets_cached_answers(fresh_brain):
 def test_reload_warms_the_new_database_up(fresh_brain):
     # the first state question after /reload does not build the state lists (as after a start)
     fresh_brain.reload()
+    fresh_brain.warming.join(timeout=60)
     assert ("state", "Bayern") in fresh_brain.store._id_lists and fresh_brain.store._grid_cells is not None
     listed = [n["id"] for n in to_json(fresh_brain.ask("Netzwerke in Bayern"))["networks"]]
     assert sorted(fresh_brain.store.ids_in_state("Bayern")) == sorted(listed) and len(listed) > 20
@@ -224,3 +225,21 @@ async def test_after_start_the_point_grid_is_loaded_in_the_background(settings, 
         assert [c.method for c in core.calls].count("setMyCommands") == 2
     finally:
         await app.shutdown()
+
+
+def test_the_warm_up_waits_for_a_quiet_moment_after_the_point_grid(fresh_brain, monkeypatch):
+    # questions keep coming: the grid is built at once, the lists only when no answer was given for a while
+    import bot.brain as brain_module
+
+    monkeypatch.setattr(brain_module, "WARM_UP_QUIET", 0.4)
+    fresh_brain.ask("Was kannst du?")
+    fresh_brain.reload()  # a new store, warmed up in the background while questions keep coming
+    busy_until = time.monotonic() + 1.2
+    while time.monotonic() < busy_until:
+        fresh_brain.ask("Was kannst du?")
+        assert ("state", "Bayern") not in fresh_brain.store._id_lists
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert fresh_brain.store._grid_cells is not None  # not held back
+    fresh_brain.warming.join(timeout=60)
+    assert ("state", "Bayern") in fresh_brain.store._id_lists
