@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
-import yaml
 
 from .catalog import Catalog
 from .placenames import Place, derive_places, district_core, read_postcodes, short_name
 from .records import seat_text, validate_records
 from .textnorm import fold
+from .yamlfile import load_yaml
 
 SCHEMA_VERSION = 6  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat,
 # 6: networks.profile_en
@@ -70,7 +70,7 @@ def source_fingerprint(data_dir: Path) -> str:
 
 
 def load_bundled_records(data_dir: Path, catalog: Catalog) -> list[dict]:
-    raw = yaml.safe_load((data_dir / "networks.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(data_dir / "networks.yaml")
     records, problems = validate_records(enumerate(raw["networks"], start=1), catalog.vocabulary())
     if problems:
         listed = "; ".join(str(p) for p in problems[:10])
@@ -400,7 +400,7 @@ def _seat_towns(seat: dict, town_points: list[tuple]) -> list[tuple]:
 
 
 def write_award_events(db: sqlite_utils.Database, data_dir: Path) -> None:
-    raw = yaml.safe_load((data_dir / "awards.yaml").read_text(encoding="utf-8"))["awards"]
+    raw = load_yaml(data_dir / "awards.yaml")["awards"]
     db["award_events"].insert_all(
         {"year": a["year"], "award": a["award"], "event": a.get("event"), "date": a.get("date"),
          "place": a.get("place"), "presented_by": a.get("presented_by"), "winners_total": a.get("winners_total"),

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from . import i18n
 from .i18n import _
 from .records import Vocabulary
 from .textnorm import fold, fold_compact
+from .yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -57,20 +56,20 @@ class Catalog:
 
     @classmethod
     def load(cls, data_dir: Path) -> "Catalog":
-        raw_states = yaml.safe_load((data_dir / "states.yaml").read_text(encoding="utf-8"))["states"]
+        raw_states = load_yaml(data_dir / "states.yaml")["states"]
         states = [
             State(s["code"], s["name"], s["official"], s["capital"], tuple(dict.fromkeys([s["name"], *s["aliases"]])),
                   s.get("name_en"))
             for s in raw_states
         ]
-        raw_topics = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
+        raw_topics = load_yaml(data_dir / "topics.yaml")
         topics = [Topic(t["code"], t["name"], "topic", tuple(t["words"]), t.get("parent"), t.get("name_en"))
                   for t in raw_topics["topics"]]
         topics += [Topic(t["code"], t["name"], "sector", tuple(t["words"]), None, t.get("name_en"))
                    for t in raw_topics["sectors"]]
         landscapes = []
         if (data_dir / "landscapes.yaml").exists():
-            raw = yaml.safe_load((data_dir / "landscapes.yaml").read_text(encoding="utf-8"))["landscapes"]
+            raw = load_yaml(data_dir / "landscapes.yaml")["landscapes"]
             landscapes = [Landscape(x["code"], x["name"], tuple(dict.fromkeys([x["name"], *x["aliases"]])),
                                     tuple(x["districts"])) for x in raw]
         return cls(states, topics, data_dir, landscapes)

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .textnorm import fold
+from .yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class Knowledge:
         knowledge = cls()
         path = data_dir / "faq.yaml"
         if path.exists():
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = load_yaml(path) or {}
             for entry in raw.get("faq") or []:
                 knowledge.faq[entry["id"]] = FaqEntry(
                     entry["id"], tuple(dict.fromkeys(fold(p) for p in entry.get("patterns") or [])),
@@ -81,7 +80,7 @@ class Knowledge:
                                                     tuple(group["states"]), group["names"][0], group.get("name_en")))
         path = data_dir / "abroad.yaml"
         if path.exists():
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = load_yaml(path) or {}
             for country in raw.get("countries") or []:
                 for name in country["names"]:
                     knowledge.abroad.setdefault(fold(name), Abroad("country", country["names"][0], country["code"],

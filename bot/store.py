@@ -811,8 +811,9 @@ class Store:
     # -- gazetteer --------------------------------------------------------------------------------
     @_locked
     def load_places(self) -> list[dict]:
-        return [dict(r) for r in self.db.query(
-            "select id, name, key, short_key, state, district, district_code, parent, lat, lon, size from places")]
+        columns = ("id", "name", "key", "short_key", "state", "district", "district_code", "parent", "lat", "lon", "size")
+        # plain tuples zipped once: sqlite-utils' dict rows took a third of the gazetteer's start-up
+        return [dict(zip(columns, row)) for row in self.conn.execute(f"select {', '.join(columns)} from places")]
 
     @_locked
     def load_districts(self) -> list[dict]:
