@@ -383,12 +383,13 @@ class Answerer(ProgrammeAnswers):
             place = self.gazetteer.place_by_postcode(self.store, region.code) if region.code else None
             district = self.gazetteer.district_by_code(place.district_code) if place else None
             if district:
-                ids += self.store.ids_in_region("district", district.core, district.state)
+                ids += self.store.ids_in_region("district", district.code, district.state)
         elif region.kind == "district":
-            ids += self.store.ids_in_region("district", region.key, region.state)
+            # by code: the city of Leipzig is not in the Landkreis Leipzig
+            ids += self.store.ids_in_region("district", region.code or region.key, region.state)
         elif region.kind == "area":
             for district in self.gazetteer.area_districts(region.code or ""):
-                ids += self.store.ids_in_region("district", district.core, district.state)
+                ids += self.store.ids_in_region("district", district.code, district.state)
         return list(dict.fromkeys(ids))
 
     def _by_distance(self, ids: list[str], region: Region) -> tuple[list[str], dict[str, tuple[float, str | None]]]:

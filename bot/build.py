@@ -25,8 +25,8 @@ from .records import seat_text, validate_records
 from .textnorm import fold
 from .yamlfile import load_yaml
 
-SCHEMA_VERSION = 6  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat,
-# 6: networks.profile_en
+SCHEMA_VERSION = 7  # 2: network_points, 3: award_events.unidentified, 4: network_summaries, point names, 5: seat,
+# 6: networks.profile_en, 7: district regions keyed by district code (Stadt and Landkreis Leipzig apart)
 
 # Lists stored in one text column (``network_summaries.states`` …) are joined with the ASCII unit separator:
 # validation collapses whitespace in every list item and U+001F counts as whitespace, so no item contains it.
@@ -184,10 +184,9 @@ class Placer:
             for row in rows:
                 if not row["parent"]:
                     self.short.setdefault(row["short_key"], []).append(row)
-        self.districts = {}
+        self.districts = {}  # (core, state) -> the districts of that core ("Stadt Leipzig", "Landkreis Leipzig")
         for row in db.query("select * from districts"):
-            self.districts.setdefault((row["core"], row["state"]), row)
-            self.districts.setdefault((row["core"], None), row)
+            self.districts.setdefault((row["core"], row["state"]), []).append(row)
         # a postcode's coordinates and municipality as the /naehe answer uses them (its main place first)
         parents = {(r["name"], r["district_code"]): r["parent"] for r in db.query(
             "select name, district_code, parent from places")}
@@ -225,10 +224,19 @@ class Placer:
         return rows[0]
 
     def district(self, name: str, states: list[str]) -> dict | None:
+        """The gazetteer district a record names. Where a city and the Landkreis around it share the core
+        ("Stadt Leipzig", "Landkreis Leipzig"), the name's own word decides, then its full name; a bare
+        "Leipzig" is the Landkreis only if the record says Kreis/Landkreis, else the city."""
         core = district_core(name)
+        folded = fold(name)
         for state in states:
-            if (core, state) in self.districts:
-                return self.districts[(core, state)]
+            found = self.districts.get((core, state)) or []
+            if len(found) > 1:
+                exact = [d for d in found if fold(d["name"]) == folded]
+                county = folded.startswith(("landkreis", "kreis ", "lk ", "lkr", "regionalverband"))
+                found = exact or [d for d in found if bool(d["is_city"]) != county] or found
+            if found:
+                return found[0]
         return None
 
     def town(self, name: str, states: list[str], district_codes: set[str],
@@ -308,7 +316,9 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             district = placer.district(name, states)
             if district:
                 district_codes.add(district["code"])
-            regions.append((nid, "district", district["name"] if district else name, district_core(name),
+            # keyed by the district's code: "Stadt Leipzig" and "Landkreis Leipzig" share a name but not an area
+            regions.append((nid, "district", district["name"] if district else name,
+                            district["code"] if district else district_core(name),
                             district["state"] if district else states[0]))
         town_points = []
         for i, town in enumerate(rec["towns"]):
@@ -318,8 +328,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             if place:
                 if place["district_code"] not in district_codes:
                     # the town's district is part of the network's region too (for district questions)
-                    regions.append((nid, "district", place["district"], district_core(place["district"]),
-                                    place["state"]))
+                    regions.append((nid, "district", place["district"], place["district_code"], place["state"]))
                     district_codes.add(place["district_code"])
                 town_points.append((nid, place["lat"], place["lon"], town, place))
                 if lat is None:
@@ -341,7 +350,7 @@ def write_networks(db: sqlite_utils.Database, records: list[dict], origin: dict[
             points.append((nid, lat, lon, label))
         points.extend(p[:4] for p in town_points)
         if lat is None and district_codes:
-            first = next(iter(d for d in placer.districts.values() if d["code"] in district_codes))
+            first = next(d for ds in placer.districts.values() for d in ds if d["code"] in district_codes)
             lat, lon, placed_by = first["lat"], first["lon"], "district"
             points.append((nid, lat, lon, None))
         if lat is None:

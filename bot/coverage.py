@@ -115,6 +115,6 @@ def measure(store: Store) -> Coverage:
                 "select code, name, core, state, lat, lon from districts order by state, name"):
             nearest = store.nearest(lat, lon, limit=1, among=regional) if regional else []
             districts.append(DistrictCoverage(
-                code, name, state, sorted(set(covering.get((core, state), []))),
+                code, name, state, sorted(set(covering.get((code, state), []))),
                 nearest[0][0] if nearest else None, nearest[0][1] if nearest else None, district_min.get(code)))
     return Coverage(postcode_km, districts, regional)

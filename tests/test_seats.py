@@ -158,3 +158,17 @@ def test_a_stand_in_seat_shows_no_distance(brain):
     assert "SCHULEWIRTSCHAFT Bayern – Bayern · Sitz unbekannt" in text
     data = to_json(brain.ask("Netzwerke in Jena"))  # a town seat is the town's centre, as before
     assert "Jenaer Allianz für Fachkräfte – Jena · im Ort" in data["text"]
+
+
+@pytest.mark.parametrize("place, inside, not_inside", [
+    ("Leipzig", "Fachkräfteallianz Leipzig", "Fachkräfteallianz Landkreis Leipzig"),
+    ("04109", "Fachkräfteallianz Leipzig", "Fachkräfteallianz Landkreis Leipzig"),
+    ("Borna", "Fachkräfteallianz Landkreis Leipzig", "Fachkräfteallianz Leipzig"),
+    ("Landkreis Leipzig", "Fachkräfteallianz Landkreis Leipzig", "Fachkräfteallianz Leipzig"),
+])
+def test_a_city_and_the_landkreis_of_its_name_are_different_areas(brain, place, inside, not_inside):
+    # "Stadt Leipzig" and "Landkreis Leipzig" share the name's core; the alliance of one does not cover the other
+    lines = {line.split(". ", 1)[1].split(" – ")[0]: line for line in to_text(brain.ask(place)).splitlines()
+             if ". " in line and " – " in line}
+    assert "im Ort" in lines[inside] or "im Gebiet" in lines[inside], lines
+    assert lines[not_inside].split(" · ")[1].endswith("km"), lines  # listed nearby, with its distance

@@ -140,13 +140,12 @@ class NetworksMixin:
         if span.kind == "state":
             keys = [("state", fold(span.value))]
         elif span.kind == "district":
-            keys = [("district", d.core) for d in span.value]
+            keys = [("district", d.code) for d in span.value]
         elif span.kind == "area":
-            keys = [("district", d.core) for d in self.gazetteer.area_districts(span.value)]
+            keys = [("district", d.code) for d in self.gazetteer.area_districts(span.value)]
         else:
             keys = [("town", fold(p.parent or p.name)) for p in span.value[:8]]
-            keys += [("district", d.core) for p in span.value[:8]
-                     if (d := self.gazetteer.district_by_code(p.district_code)) is not None]
+            keys += [("district", p.district_code) for p in span.value[:8] if p.district_code]
         found: set[str] = set()
         for key in keys:
             if key not in self._located:
