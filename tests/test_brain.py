@@ -302,3 +302,25 @@ def test_landscape_lists_the_networks_of_its_districts_first(brain):
 
 def test_district_of_the_same_name_wins_over_the_landscape(brain):
     assert ask(brain, "Uckermark")["region"]["kind"] == "district"
+
+
+# found by trying the bot as a new user (2026-12-04): the place the user names wins over a colloquial word that is
+# also a town, and a business looking for staff is the bot's question, not off-topic
+@pytest.mark.parametrize("text, intent, place", [
+    ("Haste was für Pflegedienste in Dortmund?", "topic", "Dortmund"),
+    ("Haste Netzwerke in Kiel?", "region", "Kiel"),
+    ("Netzwerke in Haste", "region", "Haste"),
+    ("Bäckerei in Trier sucht Fachkräfte", "region", "Trier"),
+    ("Wir sind eine Apotheke in Kassel und finden keine Mitarbeiter", "region", "Kassel"),
+    ("Steuerberater in Erfurt sucht Azubis", "topic", "Erfurt"),
+    ("Mein Restaurant in Hamburg findet keine Köche", "region", "Hamburg"),
+])
+def test_what_a_new_user_wrote_is_read_as_meant(brain, text, intent, place):
+    data = to_json(brain.ask(text))
+    assert (data["intent"], data["region"]["name"]) == (intent, place)
+
+
+@pytest.mark.parametrize("text", ["Restaurant in Hamburg empfehlen", "Wie wird das Wetter in Trier?",
+                                  "wie kündige ich nem mitarbeiter in der probezeit", "Förderung für Personal in Sachsen"])
+def test_off_topic_stays_off_topic_with_a_staff_word_or_a_place(brain, text):
+    assert to_json(brain.ask(text))["intent"] in ("unknown", "out_of_scope")

@@ -98,6 +98,17 @@ APPLICATION_WORDS = frozenset("""bewerbungen bewerber bewerberinnen beworben ein
 APPLY_WORDS = frozenset("""bewerben bewerbe bewirbt bewerbung teilnehmen teilnahme mitmachen anmelden anmeldung
     einreichen bewerbungsfrist bewerbungsschluss frist apply application enter deadline""".split())
 # questions the bot cannot answer ("das weiß ich nicht"), unless they also ask for networks
+# spoken forms that are also towns ("Haste was in Kiel?" = "hast du …", not Haste in Niedersachsen): read as a
+# place only with evidence, like the frequent words of data/common_place_words.txt
+COLLOQUIAL_PLACE_WORDS = frozenset("haste biste kannste willste weisste hamse gibste".split())
+# a business looking for people: "Bäckerei in Trier sucht Fachkräfte" is the bot's question, not off-topic
+STAFFING_WORDS = frozenset("""fachkraefte fachkraft fachkraeftemangel arbeitskraefte arbeitskraeftemangel personal
+    personalmangel mitarbeiter mitarbeiterin mitarbeiterinnen mitarbeitende beschaeftigte azubi azubis auszubildende
+    lehrling lehrlinge nachwuchs nachwuchskraefte koeche koch servicekraefte pflegekraefte gesellen meister
+    staff workers employees apprentices trainees personnel""".split())
+# off-topic words that name a kind of business: with STAFFING_WORDS they describe the asker, not the question
+BUSINESS_WORDS = frozenset("""restaurant restaurants gaststaette kneipe kneipen cafe bistro pizzeria baecker baeckerei
+    supermarkt apotheke zahnarzt friseur steuerberater anwalt rechtsanwalt notar kino""".split())
 OFF_TOPIC_WORDS = frozenset("""restaurant restaurants gaststaette kneipe kneipen cafe bistro pizzeria pizza
     wetter weather wettervorhersage temperatur vorhersage forecast regnet sonnig schnee
     baecker baeckerei supermarkt apotheke zahnarzt friseur kino fussball bundesliga football

@@ -11,6 +11,7 @@ from ..textnorm import case_marks, fold
 from .lexicon import (
     ARTICLES,
     AWARD_WORDS,
+    COLLOQUIAL_PLACE_WORDS,
     CONJUNCTIONS,
     CONTACT_WORDS,
     DISTRICT_MARKERS,
@@ -29,7 +30,7 @@ class PlacesMixin:
         words = catalog.data_dir / "common_place_words.txt"
         self.common_words = frozenset(
             line.strip() for line in (words.read_text(encoding="utf-8").splitlines() if words.exists() else [])
-            if line.strip() and not line.startswith("#"))
+            if line.strip() and not line.startswith("#")) | COLLOQUIAL_PLACE_WORDS
         self.state_aliases: dict[str, str] = {}
         self.state_codes_upper: dict[str, str] = {}
         for state in catalog.states:

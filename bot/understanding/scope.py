@@ -21,6 +21,7 @@ from .lexicon import (
     APPLICATION_WORDS,
     APPLY_WORDS,
     AWARD_NOUNS,
+    BUSINESS_WORDS,
     CONTACT_WORDS,
     COUNT_PHRASES,
     COUNT_WORDS,
@@ -31,6 +32,7 @@ from .lexicon import (
     NETWORK_NOUNS,
     OFF_TOPIC_PHRASES,
     OFF_TOPIC_WORDS,
+    STAFFING_WORDS,
     STOPWORDS,
 )
 from .signals import Signals, Span
@@ -185,6 +187,8 @@ class ScopeMixin:
         padded = f" {' '.join(sig.tokens)} "
         if not (words & OFF_TOPIC_WORDS or any(f" {p} " in padded for p in OFF_TOPIC_PHRASES)):
             return False
-        if words & NETWORK_NOUNS or words & AWARD_NOUNS or words & CONTACT_WORDS:
-            return False  # "Netzwerke für Förderung …", "Kontakt …", "Preis …": about networks after all
+        if words & NETWORK_NOUNS or words & AWARD_NOUNS or words & CONTACT_WORDS or (
+                words & STAFFING_WORDS and words & OFF_TOPIC_WORDS <= BUSINESS_WORDS):
+            # "Netzwerke für Förderung …", "Kontakt …", "Preis …", "Bäckerei sucht Fachkräfte": about networks
+            return False
         return not isinstance(self._decide_network(self.match_names(sig), sig), str)
