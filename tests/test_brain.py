@@ -324,3 +324,14 @@ def test_what_a_new_user_wrote_is_read_as_meant(brain, text, intent, place):
                                   "wie kündige ich nem mitarbeiter in der probezeit", "Förderung für Personal in Sachsen"])
 def test_off_topic_stays_off_topic_with_a_staff_word_or_a_place(brain, text):
     assert to_json(brain.ask(text))["intent"] in ("unknown", "out_of_scope")
+
+
+@pytest.mark.parametrize("text, network", [
+    ("Wer koordiniert die Fachkräfteallianz Dresden?", "fachkraefteallianz-dresden"),
+    ("Wer steckt hinter der Fachkräfteallianz Leipzig?", "fachkraefteallianz-leipzig"),
+    ("Wer leitet das Fachkräftebündnis OWL?", "fachkraeftebuendnis-owl"),
+    ("Wer organisiert Hohenlohe Plus?", "hohenlohe-plus"),
+])
+def test_who_runs_a_network_is_about_that_network(brain, text, network):
+    data = to_json(brain.ask(text))
+    assert (data["intent"], data["network_id"]) == ("profile", network)

@@ -58,6 +58,7 @@ STOPWORDS = frozenset("""
     sowas so etwas was aktiv aktive aktiven plz postleitzahl kennst kenne weisst
     macht machen tut erzaehl erzaehle erzaehlen sag sage sagen gib infos informationen details mehr wird
     thema themen sich mein meine meiner meinem bin waere hast tell about please give more
+    koordiniert koordinieren leitet leiten organisiert organisieren steckt hinter betreibt betreiben traeger runs
     zustaendig zustaendige frage fragen neu sitzt
     i at to on with from by a an can could you we my our get know need want would like some tell touch
     much somebody someone anybody anyone anything something exist exists has have had did does was were been be
