@@ -252,6 +252,8 @@ class Placer:
             self.short.get(key),
             self.short.get(fold(short_name(name))),
             self.places_by_key.get(fold(name.split("-")[0])),  # "Berlin-Adlershof" -> Berlin
+            self.places_by_key.get(key.removeprefix("bad ")),  # "Bad Belzig" is "Belzig" in GeoNames
+            self.places_by_key.get(ISLAND_TOWNS.get(key, "")),  # "Sylt": its main town
         )
         for candidates in attempts:
             candidates = [c for c in candidates or [] if c["state"] in states or not states]
@@ -269,6 +271,7 @@ NETWORK_COLUMNS = (
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
     "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope", "profile_en",
 )
+ISLAND_TOWNS = {"sylt": "westerland", "amrum": "wittduen", "foehr": "wyk auf foehr"}  # islands GeoNames has no town of
 SEAT_NEIGHBOURHOOD_KM = 60.0  # a town of a network is looked for near its seat before far namesakes
 SEAT_NEAR_TOWN_KM = 10.0  # a seat given as coordinates stands for the network's town nearer than this
 LABELLED_BASES = (None, "address", "organisation")  # a seat there is named by its municipality in lists
