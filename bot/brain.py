@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import gc
 import logging
+import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -119,8 +120,12 @@ class Brain:
             i18n.translations(lang)
             with i18n.use(lang):  # Babel loads a locale's number and date data on first use
                 i18n.number(1.5, 1), i18n.day("2014-05-22")
-        first, *later = self.store.warm_up_steps() + self.names.warm_up_steps()
-        first()  # the point grid: every place question needs it
+        store = self.store
+        first, *later = store.warm_up_steps() + self.names.warm_up_steps()
+        try:
+            first()  # the point grid: every place question needs it
+        except sqlite3.ProgrammingError:
+            return  # the database was closed meanwhile
         # the rest saves the first question of a kind some 10-90 ms at 100k (nothing noticeable at the
         # bundled size): done when no question has been answered for a moment, so that right after a
         # start, when many may be waiting, it does not take their time
@@ -128,7 +133,12 @@ class Brain:
         for step in later:
             while time.monotonic() < deadline and time.monotonic() - self._last_answered < WARM_UP_QUIET:
                 time.sleep(WARM_UP_QUIET / 4)
-            step()
+            if self.store is not store:
+                return  # reloaded meanwhile: the new database has a warm-up of its own
+            try:
+                step()
+            except sqlite3.ProgrammingError:
+                return  # the database was closed meanwhile (a reload, the end of the process)
 
     def clear_caches(self) -> None:
         """Forget cached answers and the name matcher's memos (the benchmark times uncached answers)."""
