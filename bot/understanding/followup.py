@@ -103,8 +103,8 @@ class FollowUpMixin:
         tokens = fold(text).split()
         if not tokens or text.startswith("/"):
             return False
-        if has_choices and len(tokens) <= 6:
-            return True
+        if has_choices and len(tokens) <= 6 or len(tokens) <= 2:
+            return True  # a short message may be a topic alone ("Integration" after "… in Rostock")
         words = set(tokens)
         if tokens[0] in MARKERS or tokens[0] in LOCATIVES or tokens[0] in NARROWING \
                 or tokens[0] in WHICH and not words & (NETWORK_NOUNS | AWARD_NOUNS):
@@ -300,12 +300,15 @@ class FollowUpMixin:
         # "in Thüringen?", "welche sind aus Bayern?": no question of their own (no network or award noun)
         elliptic = bool(tokens) and (tokens[0] in LOCATIVES and not self._asks_itself(sig) or tokens[0] in WHICH
                                      and not words & (NETWORK_NOUNS | AWARD_NOUNS))
+        # a topic alone after a place ("Was gibt es in Rostock?" -> "Integration"): that topic there
+        bare_topic = bool(sig.topic) and not (sig.spans or sig.postcode or sig.years) \
+            and state.query.region is not None and len(self._rest_words(sig)) <= 2
         relative = 0
         if words & YEAR_BEFORE and not sig.years:
             relative = -1
         elif words & YEAR_AFTER and not sig.years and not words & PAGING_NEXT - {"next"}:
             relative = 1
-        if not (marked or elliptic or relative):
+        if not (marked or elliptic or relative or bare_topic):
             return None
         if self.names_a_network(sig):
             return None
