@@ -86,6 +86,11 @@ WHICH = frozenset("welche welcher welches which".split())
 WHAT_DO = ("was machen die", "was macht die", "was macht das", "was tun die", "was tut die", "was machen sie",
            "mehr dazu", "mehr ueber", "erzaehl mehr", "what do they do", "what does it do", "tell me more",
            "more about them", "more about it")
+# a detail of the network just shown that its profile gives: founding, seat and map, members
+DETAILS = ("wann gegruendet", "seit wann", "gegruendet", "gruendung", "gruendungsjahr", "wo sitzt", "wo sitzen",
+           "wo genau", "wo ist das", "wo sind die", "sitz", "karte", "wer gehoert dazu", "wer ist dabei",
+           "mitglieder", "partner", "when founded", "when was it founded", "since when", "where are they",
+           "where is it", "map", "members", "who is in it")
 # intents whose last question can take new slots
 SLOT_INTENTS = ("region", "nearby", "topic", "award", "contact")
 
@@ -112,7 +117,7 @@ class FollowUpMixin:
         padded = f" {' '.join(tokens)} "
         if words & (POINTERS | NARROWING | PAGING_NEXT | PAGING_BACK | YEAR_BEFORE | YEAR_AFTER | NUMBER_WORDS
                     | THERE | ORDINALS.keys()) or _DIGITS.match(text) \
-                or any(f" {p} " in padded for p in WHAT_ABOUT + WHAT_DO):
+                or any(f" {p} " in padded for p in WHAT_ABOUT + WHAT_DO + DETAILS):
             return True
         # "Kontakt?", "wie erreiche ich die?", "wurde die ausgezeichnet?": an intent word with nothing of its
         # own to ask about ("Kontakt Jenaer Allianz" names its network and may come from the cache)
@@ -281,8 +286,10 @@ class FollowUpMixin:
     def _profile_of_shown(self, text: str, sig: Signals, tokens: list[str], state) -> Query | None:
         """"was machen die eigentlich?", "tell me more" after a contact card or a one-item list."""
         folded = f" {' '.join(tokens)} "
-        if state is None or not state.network_id or not any(f" {p} " in folded for p in WHAT_DO):
+        if state is None or not state.network_id or not any(f" {p} " in folded for p in WHAT_DO + DETAILS):
             return None
+        if not any(f" {p} " in folded for p in WHAT_DO) and len(tokens) > 6:
+            return None  # a detail word in a question of its own
         if sig.postcode or sig.spans or sig.topic or self.names_a_network(sig):
             return None
         return Query(intent="profile", network_id=state.network_id, reused=["network"])
