@@ -314,6 +314,7 @@ def test_district_of_the_same_name_wins_over_the_landscape(brain):
     ("Wir sind eine Apotheke in Kassel und finden keine Mitarbeiter", "region", "Kassel"),
     ("Steuerberater in Erfurt sucht Azubis", "topic", "Erfurt"),
     ("Mein Restaurant in Hamburg findet keine Köche", "region", "Hamburg"),
+    ("Plege in Sachsen", "topic", "Sachsen"),  # a topic word missing a letter
 ])
 def test_what_a_new_user_wrote_is_read_as_meant(brain, text, intent, place):
     data = to_json(brain.ask(text))

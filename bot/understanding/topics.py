@@ -89,11 +89,13 @@ class TopicsMixin:
             return
         # a typo in a topic word ("Logisitk"), for words that are no name or place
         for index, token in enumerate(tokens):
-            if (index in taken or len(token) < 6 or token in STOPWORDS or token in self.names.idf
-                    or token in self.gazetteer.by_key):
+            if (index in taken or len(token) < 5 or token in STOPWORDS or token in self.names.idf
+                    or token in self.gazetteer.by_key or token in self.common_words):
                 continue
             allowed = 1 if len(token) < 10 else 2
             for word, code in self._fuzzy_topic_words:
+                if len(token) < 6 and len(word) != len(token) + 1:
+                    continue  # a five-letter word only as a topic word missing a letter ("Plege")
                 if typo_close(token, word, allowed):  # "Pfelge", but "fragen" is no typo of "Frauen"
                     sig.topic = code
                     sig.topic_tokens = {index}
