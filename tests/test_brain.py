@@ -336,3 +336,9 @@ def test_off_topic_stays_off_topic_with_a_staff_word_or_a_place(brain, text):
 def test_who_runs_a_network_is_about_that_network(brain, text, network):
     data = to_json(brain.ask(text))
     assert (data["intent"], data["network_id"]) == ("profile", network)
+
+
+def test_a_postcode_that_lost_its_leading_zero_is_read_after_the_word_plz(brain):
+    data = to_json(brain.ask("Postleitzahl 6108"))
+    assert (data["intent"], data["region"]["name"]) == ("region", "06108 Halle (Saale)")
+    assert to_json(brain.ask("Netzwerke 2013"))["intent"] == "award"  # a year stays a year

@@ -163,6 +163,8 @@ COMMAND_ALIASES = {
 }
 COMMAND = re.compile(r"^/([A-Za-zäöüÄÖÜß_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+# "PLZ 6108": a postcode whose leading zero was lost (spreadsheets drop it), read only after the word
+SHORT_POSTCODE = re.compile(r"\b(?:plz|postleitzahl|postcode|zip(?: code)?)\s*:?\s*([1-9]\d{3})(?!\d)", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 SHORT_YEAR = re.compile(r"(?:^|\s)'(\d{2})(?!\d)")
 DISTRICT_WORD = re.compile(r"\b(landkreis|lk|lkr|kreis|bezirk|regionalverband)\b")

@@ -28,6 +28,7 @@ from .lexicon import (
     PHRASE_GUARDS,
     PHRASES,
     POSTCODE,
+    SHORT_POSTCODE,
     SHORT_YEAR,
     STOPWORDS,
     YEAR,
@@ -173,7 +174,8 @@ class SignalsMixin:
         sig.wants_count = any(f" {p} " in padded for p in COUNT_PHRASES)
         sig.wants_country = bool(words & COUNTRY_WORDS)
         sig.wants_active = bool(words & ACTIVE_WORDS) or any(f" {p} " in padded for p in ACTIVE_PHRASES)
-        sig.postcodes = list(dict.fromkeys(m.group(1) for m in POSTCODE.finditer(text)))
+        sig.postcodes = list(dict.fromkeys(m.group(1) for m in POSTCODE.finditer(text))) or \
+            ["0" + m.group(1) for m in SHORT_POSTCODE.finditer(text)][:1]
         sig.postcode = sig.postcodes[0] if sig.postcodes else None
         for found in [*YEAR.finditer(text), *SHORT_YEAR.finditer(text)]:
             value = int(found.group(1))
