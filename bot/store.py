@@ -438,8 +438,14 @@ class Store:
         ids = self._id_lists.get(key)
         if ids is None:
             self._ordered_ids()
+            chosen = {r[0] for r in self.conn.execute(sql, params)}
+            if not chosen <= self._name_rank.keys():
+                # the file changed under this Store (an import before /reload): order by the new list of all;
+                # lists built before keep what they showed until the reload replaces this Store
+                self._id_lists.pop(("all",), None)
+                self._ordered_ids()
             rank = self._name_rank
-            ids = self._id_lists[key] = sorted({r[0] for r in self.conn.execute(sql, params)}, key=rank.__getitem__)
+            ids = self._id_lists[key] = sorted(chosen, key=lambda nid: rank.get(nid, len(rank)))
         return list(ids)
 
     @_locked

@@ -308,3 +308,16 @@ def test_cli_import_refuses_bad_file_with_row_number(db_copy, tmp_path):
     assert out.returncode == 2
     assert "Zeile 2: founded" in out.stderr and "Nichts importiert" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_lists_of_an_open_store_survive_an_import_into_its_file(db_copy, tmp_path):
+    # an import while the bot runs, before /reload: the state list is built after the list of all was
+    store = Store.open(db_copy, DATA_DIR, auto_build=False)
+    try:
+        assert "test-netzwerk-jena" not in store.all_ids()
+        assert import_file(db_copy, _write(tmp_path / "x.yaml", [GOOD]), Catalog.load(DATA_DIR)).ok
+        in_state = store.ids_in_state("Thüringen")
+        assert "test-netzwerk-jena" in in_state
+        assert in_state == sorted(in_state, key=store.all_ids().index)  # still in the order of names
+    finally:
+        store.close()
