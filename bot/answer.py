@@ -736,7 +736,8 @@ class Answerer(ProgrammeAnswers):
         if inside or around:
             nearby = listing.total - len(inside) - len(general)
             parts = [_topic_text("n_covering", topic).format(n=number(len(inside)))] if inside else []
-            parts += [_("{n} allgemeine vor Ort").format(n=number(len(general)))] if general else []
+            parts += [ngettext("{n} allgemeines vor Ort", "{n} allgemeine vor Ort", len(general)).format(
+                n=number(len(general)))] if general else []
             parts += [_topic_text("n_around", topic).format(n=number(nearby), km=_nearby_km())] if nearby else []
             title = [b(_("{label} {topics} nahe {place}: {networks}").format(
                 label=label, topics=_quoted(name), place=place, networks=_count(listing.total))),
