@@ -315,6 +315,8 @@ def test_district_of_the_same_name_wins_over_the_landscape(brain):
     ("Steuerberater in Erfurt sucht Azubis", "topic", "Erfurt"),
     ("Mein Restaurant in Hamburg findet keine Köche", "region", "Hamburg"),
     ("Plege in Sachsen", "topic", "Sachsen"),  # a topic word missing a letter
+    ("Neustadt in Sachsen", "region", "Neustadt in Sachsen"),  # the state word is part of the town's name
+    ("Leipzig in Sachsen", "region", "Leipzig"),
 ])
 def test_what_a_new_user_wrote_is_read_as_meant(brain, text, intent, place):
     data = to_json(brain.ask(text))

@@ -62,6 +62,19 @@ class PlacesMixin:
                 return True
         return False
 
+    def _place_ending_at(self, tokens: list[str], start: int, n: int) -> bool:
+        """A town whose full name ends with the words at ``start`` after a joining word ("Neustadt in
+        Sachsen", "Halle an der Saale" is handled by the rewrite): the state word is part of its name."""
+        if start < 2 or tokens[start - 1] not in ("in", "an", "am", "der", "bei", "im", "ob"):
+            return False
+        for back in range(2, min(self.gazetteer.max_words, 6) - n + 1):
+            if start - back < 0:
+                break
+            key = " ".join(tokens[start - back:start + n])
+            if any(fold(p.name) == key for p in self.gazetteer.places(key)):
+                return True
+        return False
+
     def _fuzzy_compact_state(self, words: list[str]) -> str | None:
         """A state whose name, written together, is at most one or two edits from ``words`` written together."""
         if any(len(w) < 3 or w in STOPWORDS or w.isdigit() for w in words):
@@ -81,8 +94,8 @@ class PlacesMixin:
                     continue
                 key = " ".join(tokens[start:start + n])
                 state = self.state_aliases.get(key) or self.state_aliases.get(key.replace(" ", ""))
-                if state and self._longer_place_at(tokens, start, n):
-                    continue  # "Brandenburg an der Havel" is a town, not the state
+                if state and (self._longer_place_at(tokens, start, n) or self._place_ending_at(tokens, start, n)):
+                    continue  # "Brandenburg an der Havel", "Neustadt in Sachsen" are towns, not the state
                 if state:
                     sig.spans.append(Span(start, start + n, "state", state))
                     taken.update(range(start, start + n))
