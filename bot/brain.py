@@ -112,8 +112,8 @@ class Brain:
         return counts
 
     def warm_up(self) -> None:
-        """Load what the first questions of a kind would otherwise load (see ``Store.warm_up``); the bot
-        runs it in a worker thread after start. Only the store's lock is held, so questions that do not
+        """Load what the first questions of a kind would otherwise load (``Store.warm_up_steps``,
+        ``NameMatcher.warm_up_steps``); the bot runs it in a worker thread after start and ``reload``. Only the store's lock is held, so questions that do not
         need the store are answered meanwhile. The message catalogues are read too (the English one takes
         ~15 ms to parse, which the first English question would otherwise wait for)."""
         for lang in i18n.LANGUAGES:
@@ -121,17 +121,13 @@ class Brain:
             with i18n.use(lang):  # Babel loads a locale's number and date data on first use
                 i18n.number(1.5, 1), i18n.day("2014-05-22")
         store = self.store
-        first, *later = store.warm_up_steps() + self.names.warm_up_steps()
-        try:
-            first()  # the point grid: every place question needs it
-        except sqlite3.ProgrammingError:
-            return  # the database was closed meanwhile
-        # the rest saves the first question of a kind some 10-90 ms at 100k (nothing noticeable at the
-        # bundled size): done when no question has been answered for a moment, so that right after a
-        # start, when many may be waiting, it does not take their time
+        # the first step, the point grid, at once: every place question needs it; the rest saves the first
+        # question of a kind some 10-90 ms at 100k (nothing noticeable at the bundled size) and is done when
+        # no question has been answered for a moment, so that right after a start, when many may be
+        # waiting, it does not take their time
         deadline = time.monotonic() + WARM_UP_PATIENCE
-        for step in later:
-            while time.monotonic() < deadline and time.monotonic() - self._last_answered < WARM_UP_QUIET:
+        for index, step in enumerate(store.warm_up_steps() + self.names.warm_up_steps()):
+            while index and time.monotonic() < deadline and time.monotonic() - self._last_answered < WARM_UP_QUIET:
                 time.sleep(WARM_UP_QUIET / 4)
             if self.store is not store:
                 return  # reloaded meanwhile: the new database has a warm-up of its own

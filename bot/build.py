@@ -20,7 +20,14 @@ from pathlib import Path
 import sqlite_utils
 
 from .catalog import Catalog
-from .placenames import Place, derive_places, district_core, read_postcodes, short_name
+from .placenames import (
+    ISLAND_TOWNS,
+    Place,
+    derive_places,
+    district_core,
+    read_postcodes,
+    short_name,
+)
 from .records import seat_text, validate_records
 from .textnorm import fold
 from .yamlfile import load_yaml
@@ -258,11 +265,11 @@ class Placer:
         for candidates in attempts:
             candidates = [c for c in candidates or [] if c["state"] in states or not states]
             if candidates:
-                def distance(c: dict) -> float:
-                    return haversine_km(near["lat"], near["lon"], c["lat"], c["lon"]) if near else 0.0
-                return max(candidates, key=lambda c: (c["district_code"] in district_codes,
-                                                      distance(c) <= SEAT_NEIGHBOURHOOD_KM, not c["parent"],
-                                                      c["size"], -distance(c)))
+                def rank(c: dict) -> tuple:
+                    km = haversine_km(near["lat"], near["lon"], c["lat"], c["lon"]) if near else 0.0
+                    return c["district_code"] in district_codes, km <= SEAT_NEIGHBOURHOOD_KM, not c["parent"], \
+                        c["size"], -km
+                return max(candidates, key=rank)
         return None
 
 
@@ -271,7 +278,6 @@ NETWORK_COLUMNS = (
     "founded", "profile", "facts", "sources", "unconfirmed", "as_of", "states", "districts", "towns", "topics",
     "sectors", "lat", "lon", "placed_by", "origin", "seat", "seat_basis", "seat_place", "scope", "profile_en",
 )
-ISLAND_TOWNS = {"sylt": "westerland", "amrum": "wittduen", "foehr": "wyk auf foehr"}  # islands GeoNames has no town of
 SEAT_NEIGHBOURHOOD_KM = 60.0  # a town of a network is looked for near its seat before far namesakes
 SEAT_NEAR_TOWN_KM = 10.0  # a seat given as coordinates stands for the network's town nearer than this
 LABELLED_BASES = (None, "address", "organisation")  # a seat there is named by its municipality in lists

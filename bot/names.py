@@ -60,7 +60,7 @@ SIMILAR_CACHE = 4096  # memoised similar_words entries (cleared when full)
 MATCH_CACHE = 512  # memoised match results (cleared when full)
 SORT_MEMBERS = 4096  # a pattern group up to this size is sorted by weight, larger ones go by posting lists
 SCAN_SLICE = 64  # names per list taken at a time while the top is not full
-WARM_POSTINGS = 500  # words in more names than this get their sorted postings at start (NameMatcher.warm_up)
+WARM_POSTINGS = 500  # words in more names than this get their sorted postings at start (NameMatcher.warm_up_steps)
 AMONG_SCORED = 256  # up to this many candidates ("among") are scored outright, more go by bound
 
 
@@ -143,30 +143,18 @@ class NameMatcher:
         self._joined: dict[str, tuple[str, str] | None] = {}
         self._by_length: dict[int, tuple[list[str], list[int]]] = {}
 
-    def warm_up(self) -> None:
-        """Compute now what the first question with a common name word would wait for (see
-        :meth:`warm_up_steps`)."""
-        for step in self.warm_up_steps():
-            step()
-
-    def warm_up_steps(self, common: int = WARM_POSTINGS) -> list[Callable[[], None]]:
-        """In small steps: the weight of every name, then the sorted postings of each word in more than
-        ``common`` names ("netzwerk", "fachkräfte": ~40-90 ms each at 100k). Values are built aside and
-        then added, so questions answered meanwhile are not disturbed (the values are the same either way)."""
+    def warm_up_steps(self, common: int = WARM_POSTINGS) -> list[Callable[[], object]]:
+        """What the first question with a common name word would wait for, in small steps: the weight of
+        every name, then the sorted postings of each word in more than ``common`` names ("netzwerk",
+        "fachkräfte": ~40-90 ms each at 100k). The steps fill the memos questions use; a value computed
+        twice (a question meanwhile) is the same value."""
         def weights() -> None:
-            idf = self.idf
-            self._weight.update({i: sum(idf[w] for w in set(words))
-                                 for i, (_nid, _text, words) in enumerate(self.strings) if i not in self._weight})
-
-        def postings(word: str) -> None:
-            if word not in self._sorted:
-                weight = self._string_weight
-                order = sorted(self.index[word], key=lambda i: (weight(i), i))
-                self._sorted[word] = (order, [weight(i) for i in order])
+            for i in range(len(self.strings)):
+                self._string_weight(i)
 
         common_words = sorted((w for w, found in self.index.items() if len(found) > common),
                               key=lambda w: -len(self.index[w]))
-        return [weights] + [functools.partial(postings, word) for word in common_words]
+        return [weights] + [functools.partial(self._sorted_postings, word) for word in common_words]
 
     def clear_caches(self) -> None:
         """Forget memoised similar words and matches (the benchmark times questions without them)."""

@@ -33,6 +33,11 @@ def short_name(name: str) -> str:
     return short or name
 
 
+# islands GeoNames knows no municipality of, as their main town: the build places a network's "Sylt" there and
+# the understanding reads "auf Sylt" as Westerland
+ISLAND_TOWNS = {"sylt": "westerland", "amrum": "wittduen", "foehr": "wyk auf foehr"}
+
+
 def district_core(name: str) -> str:
     """Fold a district name to what distinguishes it: "Landkreis Göttingen" -> "goettingen"."""
     key = fold(name.replace("a.d.", "an der ").replace("i.d.", "in der "))

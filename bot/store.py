@@ -504,11 +504,6 @@ class Store:
         return [r[0] for r in self.conn.execute(sql, params)]
 
     # -- distances --------------------------------------------------------------------------------
-    def warm_up(self) -> None:
-        """Build now what the first question of a kind would build (see :meth:`warm_up_steps`)."""
-        for step in self.warm_up_steps():
-            step()
-
     def warm_up_steps(self) -> list[Callable[[], object]]:
         """What the first question of a kind would build, in small steps: the point grid first (~0.3-0.6 s
         at 100k; every place question needs it), then the sets of ended and sector networks (~90 ms at

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..placenames import ISLAND_TOWNS
+
 MAX_CHARS = 300
 FIRST_YEAR, LAST_YEAR = 2012, 2026
 
@@ -141,7 +143,7 @@ PHRASES = {"network for skilled labor": "netzwerk fachkraeftesicherung",  # the 
            "skilled workers networks": "fachkraeftenetzwerke", "skilled worker networks": "fachkraeftenetzwerke", "business initiative": "wirtschaftsinitiative",
            "district of": "landkreis", "county of": "landkreis", "innovative network": "innovatives netzwerk",
            "skilled labor": "fachkraefte", "skilled staff": "fachkraefte", "growth region": "wachstumsregion",
-           "sylt": "westerland", "insel sylt": "westerland", "foehr": "wyk auf foehr", "amrum": "wittduen"}
+           "insel sylt": "westerland", **ISLAND_TOWNS}
 PHRASE_GUARDS = {"foehr": ("wyk auf",)}  # not inside "Wyk auf Föhr"
 # words that join two parts of one question ("Sachsen und Thüringen", "2013 oder 2014", "saarland, rlp")
 CONJUNCTIONS = frozenset("und oder sowie bzw u and or".split())
